@@ -1,0 +1,17 @@
+// Machine-level boot: what every run needs before any subsystem starts.
+import { cpuAreasInit } from './cpu.js';
+import { Kernel, type BootParams } from './kernel.js';
+import { lockStatInit } from './lockstat.js';
+import { pageAllocInit } from './pages.js';
+
+/**
+ * Boot the machine layer: per-CPU areas, lock statistics, page allocator.
+ * Subsystems boot after this; the caller publishes when all are done.
+ */
+export function bootMachine(params: BootParams): Kernel {
+  const kernel = Kernel.boot(params);
+  cpuAreasInit(kernel);
+  lockStatInit(kernel);
+  pageAllocInit(kernel);
+  return kernel;
+}

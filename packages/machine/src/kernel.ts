@@ -1,0 +1,211 @@
+// The booted machine as one CPU sees it: kernel memory, the boot allocator
+// (memblock), the symbol table that lets a worker find what boot created,
+// and the lock-class registry.
+//
+// Boot happens once, on the main thread: subsystems allocate their static
+// state with memblockAlloc() and publish its address with defineSymbol().
+// Workers then attach() to the same SharedArrayBuffer and look the symbols
+// up; nothing a worker needs to share lives outside kernel memory.
+import { BootError } from './errors.js';
+import { Header, KERNEL_MAGIC, LAYOUT_VERSION } from './header.js';
+import { KernelMemory } from './memory.js';
+import { alignUp, CACHE_LINE } from './struct.js';
+import { LockKind, LockWord, type Lock, type LockOps } from './lock.js';
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
+/** Room for the symbol table (JSON) written at the end of boot. */
+const SYMTAB_BYTES = 64 * 1024;
+/** Lock classes are static, declared at boot like lockdep's keys. */
+export const MAX_LOCK_CLASSES = 64;
+
+export interface BootParams {
+  /** Size of kernel memory in bytes (default 256 MiB). */
+  memBytes?: number;
+  /** Possible CPUs (nr_cpu_ids). */
+  nrCpus: number;
+  /** Bytes reserved for boot-time allocations; the page allocator gets the rest. */
+  memblockBytes?: number;
+  lockStat?: boolean;
+}
+
+export const DEFAULT_MEM_BYTES = 256 * 1024 * 1024;
+
+/** Boot memory: fixed tables, per-CPU areas, and 16 bytes of struct page per page. */
+function defaultMemblockBytes(memBytes: number, nrCpus: number): number {
+  return alignUp(4 * 1024 * 1024 + nrCpus * 64 * 1024 + memBytes / 256, PAGE_SIZE);
+}
+
+interface Symtab {
+  symbols: Record<string, number>;
+  lockClasses: string[];
+}
+
+export class Kernel {
+  readonly mem: KernelMemory;
+  readonly nrCpus: number;
+  private readonly symbols: Map<string, number>;
+  private readonly lockClasses: string[];
+  private booting: boolean;
+  private ops: LockOps | undefined;
+  private readonly lockCache = new Map<number, Lock>();
+
+  private constructor(mem: KernelMemory, symtab: Symtab, booting: boolean) {
+    this.mem = mem;
+    this.nrCpus = Header.nrCpus.get(mem, 0);
+    this.symbols = new Map(Object.entries(symtab.symbols));
+    this.lockClasses = symtab.lockClasses;
+    this.booting = booting;
+  }
+
+  /** Create kernel memory and start boot (main thread). Finish with publish(). */
+  static boot(params: BootParams): Kernel {
+    const memBytes = params.memBytes ?? DEFAULT_MEM_BYTES;
+    const { nrCpus } = params;
+    if (!Number.isInteger(nrCpus) || nrCpus < 1 || nrCpus > 4096) {
+      throw new BootError(`nrCpus must be an integer in 1..4096, got ${nrCpus}`);
+    }
+    const memblockBytes = params.memblockBytes ?? defaultMemblockBytes(memBytes, nrCpus);
+    if (memBytes % PAGE_SIZE !== 0 || memBytes > 2 ** 31 - PAGE_SIZE) {
+      throw new BootError(`kernel memory must be a multiple of ${PAGE_SIZE} bytes and below 2 GiB, got ${memBytes}`);
+    }
+    if (memblockBytes + SYMTAB_BYTES + 16 * PAGE_SIZE > memBytes) {
+      throw new BootError(`kernel memory of ${memBytes} bytes is too small for ${nrCpus} CPUs`);
+    }
+    const mem = new KernelMemory(new SharedArrayBuffer(memBytes));
+    Header.magic.set(mem, 0, KERNEL_MAGIC);
+    Header.layoutVersion.set(mem, 0, LAYOUT_VERSION);
+    Header.nrCpus.set(mem, 0, nrCpus);
+    Header.pageShift.set(mem, 0, PAGE_SHIFT);
+    Header.symtabAddr.set(mem, 0, Header.size);
+    Header.symtabBytes.set(mem, 0, 0);
+    Header.memblockNext.set(mem, 0, alignUp(Header.size + SYMTAB_BYTES, CACHE_LINE));
+    Header.memblockEnd.set(mem, 0, memblockBytes);
+    Header.lockStatEnabled.set(mem, 0, params.lockStat === false ? 0 : 1);
+    return new Kernel(mem, { symbols: {}, lockClasses: [] }, true);
+  }
+
+  /** Attach to kernel memory booted elsewhere (a CPU worker). */
+  static attach(sab: SharedArrayBuffer): Kernel {
+    const mem = new KernelMemory(sab);
+    if (Header.magic.get(mem, 0) !== KERNEL_MAGIC || Header.layoutVersion.get(mem, 0) !== LAYOUT_VERSION) {
+      throw new BootError('shared buffer does not hold a percpu-lab kernel of this layout version');
+    }
+    const addr = Header.symtabAddr.get(mem, 0);
+    const bytes = Header.symtabBytes.get(mem, 0);
+    if (bytes === 0) throw new BootError('kernel memory was not published: boot did not finish');
+    const json = new TextDecoder().decode(mem.u8.slice(addr, addr + bytes));
+    return new Kernel(mem, JSON.parse(json) as Symtab, false);
+  }
+
+  get isBooting(): boolean {
+    return this.booting;
+  }
+
+  get lockStatEnabled(): boolean {
+    return Header.lockStatEnabled.get(this.mem, 0) !== 0;
+  }
+
+  /** Boot-time allocation of static kernel state (zeroed, never freed). */
+  memblockAlloc(bytes: number, align = CACHE_LINE): number {
+    this.assertBooting('memblockAlloc');
+    const addr = alignUp(Header.memblockNext.get(this.mem, 0), align);
+    const end = addr + bytes;
+    if (end > Header.memblockEnd.get(this.mem, 0)) {
+      throw new BootError(`boot memory exhausted allocating ${bytes} bytes; raise memblockBytes`);
+    }
+    Header.memblockNext.set(this.mem, 0, end);
+    return addr;
+  }
+
+  /** Where boot allocations end: the page allocator manages memory after this. */
+  get memblockEnd(): number {
+    return Header.memblockEnd.get(this.mem, 0);
+  }
+
+  defineSymbol(name: string, addr: number): void {
+    this.assertBooting('defineSymbol');
+    if (this.symbols.has(name)) throw new BootError(`symbol ${name} defined twice`);
+    this.symbols.set(name, addr);
+  }
+
+  symbol(name: string): number {
+    const addr = this.symbols.get(name);
+    if (addr === undefined) throw new BootError(`kernel symbol ${name} is not defined; was its subsystem booted?`);
+    return addr;
+  }
+
+  hasSymbol(name: string): boolean {
+    return this.symbols.has(name);
+  }
+
+  /** Register (at boot) or look up a lock class by its kernel name. */
+  lockClass(name: string): number {
+    const id = this.lockClasses.indexOf(name);
+    if (id >= 0) return id;
+    this.assertBooting(`lockClass(${name})`);
+    if (this.lockClasses.length >= MAX_LOCK_CLASSES) throw new BootError('too many lock classes');
+    this.lockClasses.push(name);
+    Header.nrLockClasses.set(this.mem, 0, this.lockClasses.length);
+    return this.lockClasses.length - 1;
+  }
+
+  lockClassName(id: number): string {
+    return this.lockClasses[id] ?? `class#${id}`;
+  }
+
+  get nrLockClasses(): number {
+    return this.lockClasses.length;
+  }
+
+  /** End of boot: write the symbol table so workers can attach. */
+  publish(): void {
+    this.assertBooting('publish');
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({ symbols: Object.fromEntries(this.symbols), lockClasses: this.lockClasses } satisfies Symtab),
+    );
+    if (bytes.length > SYMTAB_BYTES) throw new BootError('symbol table too large');
+    const addr = Header.symtabAddr.get(this.mem, 0);
+    this.mem.u8.set(bytes, addr);
+    Header.symtabBytes.set(this.mem, 0, bytes.length);
+    this.booting = false;
+  }
+
+  /** The engine decides how locks behave (real Atomics or virtual time). */
+  setLockOps(ops: LockOps): void {
+    this.ops = ops;
+    this.lockCache.clear();
+  }
+
+  /** The lock object for a lock word at `addr` (static or inside an object). */
+  lockAt(addr: number): Lock {
+    let l = this.lockCache.get(addr);
+    if (l !== undefined) return l;
+    if (this.ops === undefined) throw new BootError('no lock implementation: the engine must call setLockOps()');
+    const kind = LockWord.kind.get(this.mem, addr);
+    if (kind === LockKind.Mutex) l = this.ops.mutex(this, addr);
+    else if (kind === LockKind.SpinLock) l = this.ops.spinLock(this, addr);
+    else throw new BootError(`no initialised lock at address ${addr}`);
+    this.lockCache.set(addr, l);
+    return l;
+  }
+
+  /** A static lock defined at boot with defineLock(). */
+  lock(name: string): Lock {
+    return this.lockAt(this.symbol(`lock:${name}`));
+  }
+
+  /** Ask every CPU to stop at its next check (watchdog, crash, deadline). */
+  requestStop(reason: number): void {
+    Header.stop.store(this.mem, 0, reason);
+  }
+
+  stopRequested(): number {
+    return Header.stop.load(this.mem, 0);
+  }
+
+  private assertBooting(what: string): void {
+    if (!this.booting) throw new BootError(`${what} is only allowed during boot`);
+  }
+}

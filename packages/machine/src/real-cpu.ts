@@ -1,0 +1,76 @@
+// A CPU backed by a real thread (a worker, or the main thread in tests):
+// wall-clock time, real work, and Atomics locks.
+import { performance } from 'node:perf_hooks';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { CpuArea, CpuState, cpuAreaAddr, type Cpu } from './cpu.js';
+import type { Kernel } from './kernel.js';
+
+/** The work loop spend() runs; kept opaque to the optimiser by its result. */
+function spinWork(iters: number): number {
+  let x = 0x9e3779b9 | 0;
+  for (let i = 0; i < iters; i++) x = (Math.imul(x, 1664525) + 1013904223) | 0;
+  return x;
+}
+
+let sink = 0;
+
+/**
+ * Nanoseconds one spinWork iteration takes on this host: the best of a few
+ * timed runs, so a preempted run does not inflate it.
+ */
+export function calibrateSpin(): number {
+  const iters = 2_000_000;
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    sink ^= spinWork(iters);
+    best = Math.min(best, (performance.now() - t0) * 1e6 / iters);
+  }
+  return best;
+}
+
+export class RealCpu implements Cpu {
+  readonly nrPossible: number;
+  private readonly rng: RandomGenerator;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly id: number,
+    seed: number,
+    /** ns per spinWork iteration, from calibrateSpin() (shared by all CPUs of a run). */
+    private readonly nsPerIter: number,
+  ) {
+    this.nrPossible = kernel.nrCpus;
+    this.rng = xoroshiro128plus((seed * 0x9e3779b1 + id) | 0);
+  }
+
+  /** Mark this CPU online (spinners and the watchdog read this). */
+  online(): void {
+    CpuArea.state.store(this.kernel.mem, cpuAreaAddr(this.kernel, this.id), CpuState.Running);
+  }
+
+  offline(state: CpuState.Offline | CpuState.Dead = CpuState.Offline): void {
+    CpuArea.state.store(this.kernel.mem, cpuAreaAddr(this.kernel, this.id), state);
+  }
+
+  now(): number {
+    return performance.now() * 1e6;
+  }
+
+  spend(ns: number): void {
+    if (ns > 0) sink ^= spinWork(Math.round(ns / this.nsPerIter));
+  }
+
+  cost(): void {}
+
+  randInt(lo: number, hi: number): number {
+    return uniformInt(this.rng, lo, hi);
+  }
+
+  random(): number {
+    return uniformFloat64(this.rng);
+  }
+}
