@@ -3,9 +3,11 @@ import { cpuAreasInit } from './cpu.js';
 import { Kernel, type BootParams } from './kernel.js';
 import { lockStatInit } from './lockstat.js';
 import { pageAllocInit } from './pages.js';
+import { workqueueInit } from './workqueue.js';
 
 /**
- * Boot the machine layer: per-CPU areas, lock statistics, page allocator.
+ * Boot the machine layer: per-CPU areas, lock statistics, page allocator,
+ * workqueue.
  * Subsystems boot after this; the caller publishes when all are done.
  */
 export function bootMachine(params: BootParams): Kernel {
@@ -13,5 +15,6 @@ export function bootMachine(params: BootParams): Kernel {
   cpuAreasInit(kernel);
   lockStatInit(kernel);
   pageAllocInit(kernel);
+  workqueueInit(kernel);
   return kernel;
 }

@@ -9,4 +9,5 @@ export * from './lockstat.js';
 export * from './atomics-lock.js';
 export * from './pages.js';
 export * from './real-cpu.js';
+export * from './workqueue.js';
 export * from './boot.js';
