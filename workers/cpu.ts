@@ -1,1 +1,65 @@
-export {};
+// One emulated CPU: the entry of every worker thread in the CPU pool
+// (packages/machine/src/pool). It attaches to kernel memory, becomes CPU k
+// with real Atomics locks, loads the job, waits at the start barrier so all
+// CPUs begin together, runs the job's cpuMain once and hands back its result.
+//
+// A job that throws does not take the worker down: the CPU is marked dead
+// (locks it held stay held, as after an oops) and the error goes back as
+// data, so the pool can name the CPU and the cause.
+import {
+  atomicsLockOps,
+  barrierWait,
+  CpuArea,
+  cpuAreaAddr,
+  CpuState,
+  Kernel,
+  MachineError,
+  RealCpu,
+  toCpuFailure,
+  type CpuContext,
+  type CpuJobModule,
+  type CpuOutcome,
+  type CpuTask,
+} from '@percpu-lab/machine';
+
+/** The job module does not export a cpuMain function. */
+class JobModuleInvalid extends MachineError {
+  override name = 'JobModuleInvalid';
+}
+
+async function loadJob(url: string): Promise<CpuJobModule<unknown, unknown>> {
+  const mod = (await import(url)) as Partial<CpuJobModule<unknown, unknown>>;
+  if (typeof mod.cpuMain !== 'function') throw new JobModuleInvalid(`${url} must export a function cpuMain(ctx)`);
+  return mod as CpuJobModule<unknown, unknown>;
+}
+
+export default async function cpuTask(task: CpuTask<unknown>): Promise<CpuOutcome<unknown>> {
+  const kernel = Kernel.attach(task.sab);
+  kernel.setLockOps(atomicsLockOps);
+  const cpu = new RealCpu(kernel, task.cpu, task.seed, task.nsPerIter);
+  const i32 = kernel.mem.i32;
+  const progressIdx = CpuArea.progress.index(cpuAreaAddr(kernel, task.cpu));
+  const ctx: CpuContext<unknown> = {
+    kernel,
+    cpu,
+    args: task.args,
+    cpus: task.cpus,
+    shouldStop: () => kernel.stopRequested() !== 0,
+    // Only this CPU writes its counter; the supervisor reads it atomically.
+    progress: () => {
+      i32[progressIdx] = (i32[progressIdx]! + 1) | 0;
+    },
+  };
+  try {
+    // Load before the barrier so module loading does not skew the start.
+    const job = await loadJob(task.module);
+    cpu.online();
+    barrierWait(kernel, task.cpu);
+    const result = await job.cpuMain(ctx);
+    cpu.offline();
+    return { ok: true, result };
+  } catch (e) {
+    cpu.offline(CpuState.Dead);
+    return { ok: false, error: toCpuFailure(e) };
+  }
+}

@@ -41,7 +41,11 @@ export const CpuArea = struct('cpu_area', {
   atomicDepth: 'i32',
   /** Why the outermost atomic section was entered (AtomicContext). */
   atomicWhy: 'i32',
-  pad: { bytes: 2 * CACHE_LINE - 20 },
+  /** Start barrier, CPU side: set when this CPU is ready (x86 smpboot's cpu_callin_mask bit). */
+  callin: 'i32',
+  /** Start barrier, boot side: set to release this CPU (cpu_callout_mask bit). */
+  callout: 'i32',
+  pad: { bytes: 2 * CACHE_LINE - 28 },
 });
 
 /** Contexts in which sleeping (taking a mutex) is a bug, as might_sleep() reports. */

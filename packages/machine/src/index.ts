@@ -11,3 +11,4 @@ export * from './pages.js';
 export * from './real-cpu.js';
 export * from './workqueue.js';
 export * from './boot.js';
+export * from './pool/index.js';

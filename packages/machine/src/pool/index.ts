@@ -1,0 +1,7 @@
+export * from './types.js';
+export * from './errors.js';
+export * from './barrier.js';
+export * from './diagnose.js';
+export * from './host.js';
+export * from './outcome.js';
+export * from './run-on-cpus.js';
