@@ -1,0 +1,161 @@
+// report.html: one self-contained page per sweep — the charts (inline SVG),
+// the strategy comparison and lock tables, the scenario, host and tool
+// version. No script, no external stylesheet, font or image, so it opens
+// from disk, from a CI artifact or a mail attachment with no network.
+import type { SummaryRow } from '../sweep/aggregate.js';
+import type { SweepSpec } from '../sweep/spec.js';
+import { duration, escapeHtml as h, percent, si, signedPercent } from './format.js';
+
+export interface RenderedChart {
+  id: string;
+  title: string;
+  svg: string;
+}
+
+export interface ReportGroup {
+  label: string;
+  rows: SummaryRow[];
+  charts: RenderedChart[];
+}
+
+export interface ReportInput {
+  spec: SweepSpec;
+  groups: ReportGroup[];
+  toolVersion: string;
+  host: Record<string, unknown>;
+  /** Scenario of the runs, as the engine recorded it. */
+  scenario: unknown;
+  oversubscribed: boolean;
+  /** Keys of points not (yet) measured: the report is then partial. */
+  missing: string[];
+  generatedAt: string;
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1400px;padding:0 16px;color:#222}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #ddd}
+h3{font-size:15px;margin:20px 0 6px}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}
+dl.meta dt{color:#666}dl.meta dd{margin:0}
+.banner{padding:8px 12px;margin:8px 0;border-radius:4px;background:#fff4d6;border:1px solid #e8c66a}
+.charts{display:flex;flex-wrap:wrap;gap:16px}
+figure.chart{margin:0;padding:8px;border:1px solid #e4e4e4;border-radius:4px}
+figure.chart figcaption{font-weight:600;margin-bottom:4px}
+table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}
+th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+th{background:#f6f6f6}td.l,th.l{text-align:left}
+.noisy{color:#b35900}pre{background:#f6f6f6;padding:10px;overflow:auto;font-size:12px}
+`;
+
+function metaList(input: ReportInput): string {
+  const hostText = Object.entries(input.host)
+    .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+  const s = input.spec;
+  const items: [string, string][] = [
+    ['sweep', s.name],
+    ['matrix', `${s.workloads.join(', ')} × ${s.engines.join(', ')} × ${s.strategies.join(', ')} × CPUs ${s.cpus.join(', ')} × ${s.repeats} repeat${s.repeats > 1 ? 's' : ''}`],
+    ['tool', `percpu-lab ${input.toolVersion}`],
+    ['host', hostText || 'unknown'],
+    ['generated', input.generatedAt],
+  ];
+  return `<dl class="meta">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`;
+}
+
+function banners(input: ReportInput): string {
+  const out: string[] = [];
+  if (input.oversubscribed) {
+    out.push('Oversubscribed: some points ran more emulated CPUs than host cores; their threads-engine numbers reflect time-sliced CPUs.');
+  }
+  const noisy = input.groups.flatMap((g) => g.rows.filter((r) => r.noisy));
+  if (noisy.length) {
+    const list = noisy.map((r) => `${r.strategy} @ ${r.cpus} CPUs (spread ${percent(r.throughput.spread)})`).join('; ');
+    out.push(`Noisy points (repeats spread wider than ${percent(input.spec.noiseThreshold, 0)}): ${list}.`);
+  }
+  if (input.missing.length) {
+    out.push(`Partial sweep: ${input.missing.length} point(s) not measured yet; rerun the same sweep command to fill them in.`);
+  }
+  return out.map((t) => `<p class="banner">${h(t)}</p>`).join('\n');
+}
+
+function strategiesOf(rows: readonly SummaryRow[], spec: SweepSpec): string[] {
+  const present = new Set(rows.map((r) => r.strategy));
+  return spec.strategies.filter((s) => present.has(s));
+}
+
+function comparisonTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
+  const strategies = strategiesOf(rows, spec);
+  const ref = strategies[0]!;
+  const cpus = [...new Set(rows.map((r) => r.cpus))].sort((a, b) => a - b);
+  const at = (s: string, n: number) => rows.find((r) => r.strategy === s && r.cpus === n);
+  const head1 = strategies.map((s) => `<th colspan="${s === ref ? 2 : 3}">${h(s)}</th>`).join('');
+  const head2 = strategies.map((s) => `<th>lifetimes/s</th><th>speedup</th>${s === ref ? '' : `<th>vs ${h(ref)}</th>`}`).join('');
+  const body = cpus.map((n) => {
+    const base = at(ref, n);
+    const cells = strategies.map((s) => {
+      const r = at(s, n);
+      if (!r) return `<td>–</td><td>–</td>${s === ref ? '' : '<td>–</td>'}`;
+      const tput = r.noisy
+        ? `<td class="noisy" title="spread ${percent(r.throughput.spread)} over ${r.repeats} repeats">${si(r.throughput.median)} ~</td>`
+        : `<td>${si(r.throughput.median)}</td>`;
+      const vs = s === ref ? '' : `<td>${base ? signedPercent(r.throughput.median / base.throughput.median - 1) : '–'}</td>`;
+      return `${tput}<td>${r.speedup.toFixed(2)}×</td>${vs}`;
+    });
+    return `<tr><td class="l">${n}</td>${cells.join('')}</tr>`;
+  });
+  return `<table class="comparison"><thead><tr><th class="l" rowspan="2">CPUs</th>${head1}</tr><tr>${head2}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+function lockRows(rows: readonly SummaryRow[]): string {
+  return rows
+    .flatMap((r) =>
+      Object.entries(r.locks)
+        .filter(([, l]) => l.acquisitions > 0)
+        .map(
+          ([cls, l]) =>
+            `<tr><td class="l">${h(r.strategy)}</td><td>${r.cpus}</td><td class="l">${h(cls)}</td><td>${si(l.conBounces)}</td><td>${si(l.contentions)}</td><td>${duration(l.waitTotalNs)}</td><td>${si(l.acqBounces)}</td><td>${si(l.acquisitions)}</td><td>${duration(l.holdTotalNs)}</td><td>${percent(l.waitShare)}</td></tr>`,
+        ),
+    )
+    .join('');
+}
+
+function lockTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
+  const head =
+    '<tr><th class="l">strategy</th><th>CPUs</th><th class="l">lock class</th><th>con-bounces</th><th>contentions</th><th>wait total</th><th>acq-bounces</th><th>acquisitions</th><th>hold total</th><th>time waiting</th></tr>';
+  const maxCpus = Math.max(...rows.map((r) => r.cpus));
+  const order = strategiesOf(rows, spec);
+  const sorted = [...rows].sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.cpus - b.cpus);
+  const top = sorted.filter((r) => r.cpus === maxCpus);
+  return (
+    `<h3>Locks at ${maxCpus} CPUs</h3><table class="locks"><thead>${head}</thead><tbody>${lockRows(top)}</tbody></table>` +
+    `<details><summary>Locks at every CPU count</summary><table class="locks"><thead>${head}</thead><tbody>${lockRows(sorted)}</tbody></table></details>`
+  );
+}
+
+function groupSection(g: ReportGroup, spec: SweepSpec): string {
+  const figures = g.charts
+    .map((c) => `<figure class="chart" data-chart="${h(c.id)}"><figcaption>${h(c.title)}</figcaption>${c.svg}</figure>`)
+    .join('\n');
+  return `<section class="group"><h2>${h(g.label)}</h2>
+<div class="charts">${figures}</div>
+<h3>Strategies side by side (median throughput; ~ marks a noisy point)</h3>
+${comparisonTable(g.rows, spec)}
+${lockTable(g.rows, spec)}
+</section>`;
+}
+
+export function reportHtml(input: ReportInput): string {
+  const title = `percpu-lab sweep: ${input.spec.name}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${h(title)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
+<body>
+<h1>${h(title)}</h1>
+${metaList(input)}
+${banners(input)}
+${input.groups.map((g) => groupSection(g, input.spec)).join('\n')}
+<h2>Scenario</h2>
+<pre>${h(JSON.stringify({ sweep: input.spec, scenario: input.scenario }, null, 2))}</pre>
+</body></html>
+`;
+}

@@ -1,0 +1,164 @@
+// The report's charts as vega-lite specs, built from the sweep summary rows
+// of one series group (one workload on one engine). Data goes in as values;
+// the charting library draws axes, scales and marks — nothing here draws.
+//
+// Every chart puts CPUs on a log2 x axis with a tick at each measured count,
+// because scaling questions are asked per doubling (1, 2, 4 … 256 CPUs).
+import type { TopLevelSpec } from 'vega-lite';
+import type { SummaryRow } from '../sweep/aggregate.js';
+
+export interface ChartSpec {
+  /** Stable id, used as file name (`<id>.svg`) and in the report. */
+  id: string;
+  title: string;
+  spec: TopLevelSpec;
+}
+
+const WIDTH = 420;
+const HEIGHT = 260;
+
+function cpuAxis(rows: readonly SummaryRow[]) {
+  const values = [...new Set(rows.map((r) => r.cpus))].sort((a, b) => a - b);
+  return {
+    field: 'cpus',
+    type: 'quantitative' as const,
+    title: 'CPUs',
+    scale: { type: 'log' as const, base: 2, domain: [values[0]!, values[values.length - 1]!], nice: false },
+    axis: { values, format: 'd' },
+  };
+}
+
+const strategyColor = { field: 'strategy', type: 'nominal' as const, title: 'strategy' };
+
+function throughputChart(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec {
+  const values = rows.map((r) => ({
+    strategy: r.strategy, cpus: r.cpus, throughput: r.throughput.median, min: r.throughput.min, max: r.throughput.max,
+  }));
+  const withRepeats = rows.some((r) => r.repeats > 1);
+  const layers: object[] = [
+    {
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: cpuAxis(rows),
+        y: { field: 'throughput', type: 'quantitative', title: 'mm lifetimes/s (median)' },
+        color: strategyColor,
+      },
+    },
+  ];
+  if (withRepeats) {
+    layers.push({
+      mark: { type: 'rule' },
+      encoding: { x: cpuAxis(rows), y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' }, color: strategyColor },
+    });
+  }
+  return {
+    id: `${id}-throughput`,
+    title: `${label}: throughput vs CPUs`,
+    spec: { width: WIDTH, height: HEIGHT, data: { values }, layer: layers } as TopLevelSpec,
+  };
+}
+
+/** Speedup or efficiency, with the ideal (linear scaling) as a dashed reference. */
+function scalingChart(id: string, label: string, rows: readonly SummaryRow[], which: 'speedup' | 'efficiency'): ChartSpec {
+  const minCpus = Math.min(...rows.map((r) => r.cpus));
+  const values = rows.map((r) => ({ strategy: r.strategy, cpus: r.cpus, value: r[which] }));
+  const ideal = [...new Set(rows.map((r) => r.cpus))].map((cpus) => ({ cpus, value: which === 'speedup' ? cpus / minCpus : 1 }));
+  const title = which === 'speedup' ? `speedup vs ${minCpus} CPU${minCpus > 1 ? 's' : ''}` : 'efficiency (speedup per CPU)';
+  return {
+    id: `${id}-${which}`,
+    title: `${label}: ${title}`,
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      layer: [
+        {
+          data: { values: ideal },
+          mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+          encoding: { x: cpuAxis(rows), y: { field: 'value', type: 'quantitative' } },
+        },
+        {
+          data: { values },
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: cpuAxis(rows),
+            y: {
+              field: 'value',
+              type: 'quantitative',
+              title: which === 'speedup' ? 'speedup (dashed: ideal)' : 'efficiency (dashed: ideal)',
+              ...(which === 'efficiency' ? { axis: { format: '.0%' } } : {}),
+            },
+            color: strategyColor,
+          },
+        },
+      ],
+    } as TopLevelSpec,
+  };
+}
+
+/** Share of all CPUs' time spent waiting, one line per lock class, one panel per strategy. */
+function waitShareChart(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec {
+  const values = rows.flatMap((r) =>
+    Object.entries(r.locks)
+      .filter(([, l]) => l.acquisitions > 0)
+      .map(([lock, l]) => ({ strategy: r.strategy, cpus: r.cpus, lock, share: l.waitShare })),
+  );
+  return {
+    id: `${id}-lock-wait`,
+    title: `${label}: share of CPU time waiting per lock`,
+    spec: {
+      data: { values },
+      facet: { column: { field: 'strategy', type: 'nominal', title: null } },
+      spec: {
+        width: 200,
+        height: 180,
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: cpuAxis(rows),
+          y: { field: 'share', type: 'quantitative', title: 'time waiting', axis: { format: '.0%' } },
+          color: { field: 'lock', type: 'nominal', title: 'lock class' },
+        },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+/** percpu bytes in use and parked in caches (slab-dtor objects, pcpu cache) vs CPUs. */
+function percpuChart(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec | null {
+  const values = rows.flatMap((r) =>
+    r.percpu
+      ? [
+          { strategy: r.strategy, cpus: r.cpus, kind: 'in use', kib: r.percpu.bytesInUse / 1024 },
+          { strategy: r.strategy, cpus: r.cpus, kind: 'parked', kib: r.percpu.bytesParked / 1024 },
+        ]
+      : [],
+  );
+  if (values.length === 0) return null;
+  return {
+    id: `${id}-percpu-memory`,
+    title: `${label}: percpu memory vs CPUs`,
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values },
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: cpuAxis(rows),
+        y: { field: 'kib', type: 'quantitative', title: 'KiB (all units)' },
+        color: strategyColor,
+        strokeDash: { field: 'kind', type: 'nominal', title: 'memory' },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+/** Every chart of one series group (`rows` share workload and engine). */
+export function groupCharts(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec[] {
+  const charts = [
+    throughputChart(id, label, rows),
+    scalingChart(id, label, rows, 'speedup'),
+    scalingChart(id, label, rows, 'efficiency'),
+    waitShareChart(id, label, rows),
+    percpuChart(id, label, rows),
+  ];
+  return charts.filter((c): c is ChartSpec => c !== null);
+}

@@ -1,0 +1,51 @@
+// The check's summary as markdown for a pull-request comment: a verdict line,
+// a table of every metric that moved beyond its tolerance (or went missing),
+// and the full table folded away in <details>.
+import { percent, si, signedPercent } from '../charts/format.js';
+import type { CheckReport, MetricComparison, Verdict } from './compare.js';
+
+const VERDICT_TEXT: Record<Verdict, string> = {
+  ok: 'ok',
+  improved: 'improved (regenerate the baseline)',
+  regression: '**REGRESSION**',
+  missing: '**MISSING** in current result',
+  new: 'new (not in baseline)',
+};
+
+function value(c: MetricComparison, v: number | null): string {
+  if (v === null) return '–';
+  switch (c.unit) {
+    case 'rate': return `${si(v)}/s`;
+    case 'share': return percent(v, 2);
+    case 'bytes': return `${si(v)}B`;
+    case 'ratio': return v.toFixed(3);
+    case 'count': return si(v);
+  }
+}
+
+function table(rows: readonly MetricComparison[]): string {
+  const lines = ['| metric | baseline | current | change | verdict |', '|---|---:|---:|---:|---|'];
+  for (const c of rows) {
+    const change = Number.isFinite(c.change) ? signedPercent(c.change) : '–';
+    lines.push(`| ${c.point} · ${c.metric} | ${value(c, c.baseline)} | ${value(c, c.current)} | ${change} | ${VERDICT_TEXT[c.verdict]} (±${c.tolerance}) |`);
+  }
+  return lines.join('\n');
+}
+
+export interface MarkdownContext {
+  baselinePath: string;
+  currentPath: string;
+}
+
+export function checkMarkdown(report: CheckReport, ctx: MarkdownContext): string {
+  const n = report.comparisons.length;
+  const head = report.pass
+    ? `### percpu-lab check: PASS — ${n} metrics within tolerance`
+    : `### percpu-lab check: FAIL — ${report.regressions} of ${n} metrics regressed`;
+  const flagged = report.comparisons.filter((c) => c.verdict !== 'ok');
+  const parts = [head, '', `Baseline \`${ctx.baselinePath}\` vs current \`${ctx.currentPath}\`.`, ''];
+  if (flagged.length) parts.push(table(flagged), '');
+  else parts.push('No metric moved beyond its tolerance.', '');
+  parts.push('<details><summary>All metrics</summary>', '', table(report.comparisons), '', '</details>', '');
+  return parts.join('\n');
+}

@@ -1,0 +1,48 @@
+// `percpu-lab check RESULT --baseline FILE [--json]`: the regression gate.
+// Prints a markdown table for a pull-request comment (or JSON), and exits
+// 0 when every metric is within tolerance, 1 on a regression, 2 when the
+// inputs cannot be compared (unreadable, corrupted, or unrelated files).
+import { parseArgs } from 'node:util';
+import { runCheck } from '../check/check.js';
+import { checkMarkdown } from '../check/markdown.js';
+import { withBadInput } from '../sweep/bad-input.js';
+
+export const CHECK_USAGE = `usage: percpu-lab check RESULT --baseline FILE [--json]
+
+Compare a run's result JSON (or a sweep output directory) with a baseline.
+Virtual-engine metrics must match within 1 %; threads-engine metrics are
+compared as ratios within one run (speedup, throughput vs the first strategy,
+lock acquisitions per lifetime) with loose tolerances.
+
+  --baseline FILE  the baseline result (committed: baselines/virtual-doexec.json)
+  --json           print the comparison as JSON instead of markdown
+
+exit status: 0 pass, 1 regression, 2 bad input`;
+
+export function checkMain(argv: string[]): Promise<number> {
+  return withBadInput('check', () => check(argv));
+}
+
+async function check(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { baseline: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${CHECK_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1 || !values.baseline) {
+    process.stderr.write('percpu-lab check: expected one RESULT and --baseline FILE (see percpu-lab check --help)\n');
+    return 2;
+  }
+  const result = positionals[0]!;
+  const report = runCheck(result, values.baseline);
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify({ baseline: values.baseline, result, ...report }, null, 2)}\n`
+      : checkMarkdown(report, { baselinePath: values.baseline, currentPath: result }),
+  );
+  return report.pass ? 0 : 1;
+}

@@ -1,0 +1,115 @@
+// Repeats → one row per (workload, engine, strategy, CPUs): the median and
+// spread of throughput, a noisy flag, speedup and efficiency against the
+// smallest CPU count of the same series, and per-lock medians with the share
+// of CPU time spent waiting on each lock.
+import type { LockNumbers, PointView } from './point-view.js';
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  /** (max − min) / median; 0 for a single repeat. */
+  spread: number;
+}
+
+export interface SummaryLock extends LockNumbers {
+  /** Wait time over all CPUs' time in the measured interval. */
+  waitShare: number;
+}
+
+export interface SummaryRow {
+  workload: string;
+  engine: string;
+  strategy: string;
+  cpus: number;
+  repeats: number;
+  throughput: Spread;
+  /** Spread wider than the sweep's noise threshold. */
+  noisy: boolean;
+  lifetimes: number;
+  /** Median throughput over the median at the series' smallest CPU count. */
+  speedup: number;
+  /** Speedup per CPU added: speedup / (cpus / smallest cpus). */
+  efficiency: number;
+  locks: Record<string, SummaryLock>;
+  percpu: { bytesInUse: number; bytesParked: number } | null;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function spreadOf(xs: readonly number[]): Spread {
+  const m = median(xs);
+  const min = Math.min(...xs);
+  const max = Math.max(...xs);
+  return { median: m, min, max, spread: m > 0 ? (max - min) / m : 0 };
+}
+
+const LOCK_FIELDS = ['acquisitions', 'contentions', 'waitTotalNs', 'holdTotalNs', 'conBounces', 'acqBounces'] as const;
+
+function lockMedians(points: readonly PointView[]): Record<string, SummaryLock> {
+  const classes = [...new Set(points.flatMap((p) => Object.keys(p.locks)))].sort();
+  const out: Record<string, SummaryLock> = {};
+  for (const cls of classes) {
+    const of = (p: PointView): LockNumbers | undefined => p.locks[cls];
+    const row = { waitShare: median(points.map((p) => (of(p)?.waitTotalNs ?? 0) / (p.cpus * p.elapsedNs || 1))) } as SummaryLock;
+    for (const f of LOCK_FIELDS) row[f] = median(points.map((p) => of(p)?.[f] ?? 0));
+    out[cls] = row;
+  }
+  return out;
+}
+
+const seriesKey = (p: { workload: string; engine: string; strategy: string }): string =>
+  `${p.workload}\u0000${p.engine}\u0000${p.strategy}`;
+
+/** Aggregate point views (any order, any number of repeats) into sorted summary rows. */
+export function summarise(points: readonly PointView[], noiseThreshold: number): SummaryRow[] {
+  const groups = new Map<string, PointView[]>();
+  for (const p of points) {
+    const k = `${seriesKey(p)}\u0000${p.cpus}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(p);
+  }
+  const rows: SummaryRow[] = [];
+  for (const g of groups.values()) {
+    const first = g[0]!;
+    const throughput = spreadOf(g.map((p) => p.throughput));
+    const percpus = g.map((p) => p.percpu).filter((x) => x !== null);
+    rows.push({
+      workload: first.workload,
+      engine: first.engine,
+      strategy: first.strategy,
+      cpus: first.cpus,
+      repeats: g.length,
+      throughput,
+      noisy: g.length > 1 && throughput.spread > noiseThreshold,
+      lifetimes: median(g.map((p) => p.lifetimes)),
+      speedup: NaN,
+      efficiency: NaN,
+      locks: lockMedians(g),
+      percpu: percpus.length
+        ? { bytesInUse: median(percpus.map((x) => x.bytesInUse)), bytesParked: median(percpus.map((x) => x.bytesParked)) }
+        : null,
+    });
+  }
+  rows.sort(
+    (a, b) =>
+      a.workload.localeCompare(b.workload) ||
+      a.engine.localeCompare(b.engine) ||
+      a.strategy.localeCompare(b.strategy) ||
+      a.cpus - b.cpus,
+  );
+  // Rows are sorted by CPUs within a series, so the first row of each series is its reference.
+  let ref: SummaryRow | undefined;
+  for (const r of rows) {
+    if (!ref || seriesKey(ref) !== seriesKey(r)) ref = r;
+    r.speedup = r.throughput.median / ref.throughput.median;
+    r.efficiency = r.speedup / (r.cpus / ref.cpus);
+  }
+  return rows;
+}

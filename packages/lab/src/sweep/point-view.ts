@@ -1,0 +1,29 @@
+// The numbers a sweep, its charts and the regression check read from one
+// point of an engine result. Kept as a view (not a second result schema):
+// resultPoints() is the one place that knows where the result JSON keeps them.
+
+/** One lock class of one point, as lock_stat counts it (times in ns). */
+export interface LockNumbers {
+  acquisitions: number;
+  contentions: number;
+  waitTotalNs: number;
+  holdTotalNs: number;
+  conBounces: number;
+  acqBounces: number;
+}
+
+export interface PointView {
+  workload: string;
+  engine: string;
+  strategy: string;
+  cpus: number;
+  /** mm lifetimes completed in the measured interval. */
+  lifetimes: number;
+  /** lifetimes per second (wall clock or virtual). */
+  throughput: number;
+  /** Length of the measured interval (ns); with `cpus` it gives the CPU time a wait share divides by. */
+  elapsedNs: number;
+  locks: Record<string, LockNumbers>;
+  /** percpu memory at the end of the run, or null when the result does not report it. */
+  percpu: { bytesInUse: number; bytesParked: number } | null;
+}

@@ -1,0 +1,83 @@
+// What a sweep is: a matrix of workloads × engines × strategies × CPU counts
+// × repeats. Everything else a point needs (op count or duration, work per
+// cycle, seed, cost profile, topology, memory size…) is the `run` part, the
+// same options `percpu-lab run` takes, handed unchanged to the scenario of
+// every point. A sweep file is this spec in JSON or YAML.
+import { z } from 'zod';
+import { ENGINE_NAMES, MAX_CPUS, ScenarioInput, WORKLOAD_NAMES, type EngineName, type WorkloadName } from '../scenario/schema.js';
+import { SweepSpecError } from './errors.js';
+
+/** Repeats whose throughput spreads wider than this (max−min over median) are flagged noisy. */
+export const DEFAULT_NOISE_THRESHOLD = 0.1;
+
+const positiveInts = z.array(z.number().int().min(1).max(MAX_CPUS)).min(1);
+
+/** The scenario fields every point shares; the matrix fields and --out belong to the sweep. */
+const RunOptions = ScenarioInput.omit({ workload: true, strategies: true, cpus: true, engine: true, out: true });
+const names = z.array(z.string().min(1)).min(1);
+
+export const SweepSpecSchema = z.strictObject({
+  name: z.string().min(1).default('custom'),
+  workloads: z.array(z.enum(WORKLOAD_NAMES)).min(1),
+  strategies: names,
+  cpus: positiveInts,
+  engines: z.array(z.enum(ENGINE_NAMES)).min(1),
+  repeats: z.number().int().min(1).max(100).default(1),
+  noiseThreshold: z.number().positive().max(10).default(DEFAULT_NOISE_THRESHOLD),
+  /** Options of `percpu-lab run` shared by every point (ops, workNs, seed, profile, …). */
+  run: RunOptions.default({}),
+});
+
+export type SweepSpec = z.infer<typeof SweepSpecSchema>;
+
+/** One cell of the matrix: what a single engine run measures. */
+export interface SweepPoint {
+  readonly index: number;
+  readonly key: string;
+  readonly workload: WorkloadName;
+  readonly engine: EngineName;
+  readonly strategy: string;
+  readonly cpus: number;
+  readonly repeat: number;
+}
+
+/** Validate a parsed sweep file or flag set; one line per bad field. */
+export function parseSweepSpec(raw: unknown, source: string): SweepSpec {
+  const r = SweepSpecSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.length ? issue.path.join('.') : '(top level)';
+  throw new SweepSpecError(`${source}: field ${field}: ${issue.message}`);
+}
+
+export function pointKey(p: Omit<SweepPoint, 'index' | 'key'>): string {
+  return `${p.workload}.${p.engine}.${p.strategy}.cpus${p.cpus}.r${p.repeat}`;
+}
+
+/**
+ * The matrix in its one canonical order (workload, engine, strategy, CPUs,
+ * repeat). Shards slice this order, so every machine must compute the same
+ * list from the same spec.
+ */
+export function sweepPoints(spec: SweepSpec): SweepPoint[] {
+  const out: SweepPoint[] = [];
+  const cpus = [...new Set(spec.cpus)].sort((a, b) => a - b);
+  for (const workload of spec.workloads)
+    for (const engine of spec.engines)
+      for (const strategy of spec.strategies)
+        for (const n of cpus)
+          for (let repeat = 0; repeat < spec.repeats; repeat++) {
+            const p = { workload, engine, strategy, cpus: n, repeat };
+            out.push({ ...p, index: out.length, key: pointKey(p) });
+          }
+  return out;
+}
+
+/** Canonical JSON of a spec, to tell whether two output directories hold the same sweep. */
+export function specFingerprint(spec: SweepSpec): string {
+  return JSON.stringify(spec, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
