@@ -155,7 +155,11 @@ ${metaList(input)}
 ${banners(input)}
 ${input.groups.map((g) => groupSection(g, input.spec)).join('\n')}
 <h2>Scenario</h2>
-<pre>${h(JSON.stringify({ sweep: input.spec, scenario: input.scenario }, null, 2))}</pre>
+<h3>Sweep</h3>
+<pre>${h(JSON.stringify(input.spec, null, 2))}</pre>
+<h3>Scenario of the first point, as the engine recorded it</h3>
+<p>Every point runs this scenario with its own workload, engine, strategy, CPU count and seed (seed + repeat).</p>
+<pre>${h(JSON.stringify(input.scenario, null, 2))}</pre>
 </body></html>
 `;
 }

@@ -30,7 +30,7 @@ function cpuAxis(rows: readonly SummaryRow[]) {
 
 const strategyColor = { field: 'strategy', type: 'nominal' as const, title: 'strategy' };
 
-function throughputChart(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec {
+function throughputChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
   const values = rows.map((r) => ({
     strategy: r.strategy, cpus: r.cpus, throughput: r.throughput.median, min: r.throughput.min, max: r.throughput.max,
   }));
@@ -53,20 +53,20 @@ function throughputChart(id: string, label: string, rows: readonly SummaryRow[])
   }
   return {
     id: `${id}-throughput`,
-    title: `${label}: throughput vs CPUs`,
+    title: 'throughput vs CPUs',
     spec: { width: WIDTH, height: HEIGHT, data: { values }, layer: layers } as TopLevelSpec,
   };
 }
 
 /** Speedup or efficiency, with the ideal (linear scaling) as a dashed reference. */
-function scalingChart(id: string, label: string, rows: readonly SummaryRow[], which: 'speedup' | 'efficiency'): ChartSpec {
+function scalingChart(id: string, rows: readonly SummaryRow[], which: 'speedup' | 'efficiency'): ChartSpec {
   const minCpus = Math.min(...rows.map((r) => r.cpus));
   const values = rows.map((r) => ({ strategy: r.strategy, cpus: r.cpus, value: r[which] }));
   const ideal = [...new Set(rows.map((r) => r.cpus))].map((cpus) => ({ cpus, value: which === 'speedup' ? cpus / minCpus : 1 }));
   const title = which === 'speedup' ? `speedup vs ${minCpus} CPU${minCpus > 1 ? 's' : ''}` : 'efficiency (speedup per CPU)';
   return {
     id: `${id}-${which}`,
-    title: `${label}: ${title}`,
+    title,
     spec: {
       width: WIDTH,
       height: HEIGHT,
@@ -96,7 +96,7 @@ function scalingChart(id: string, label: string, rows: readonly SummaryRow[], wh
 }
 
 /** Share of all CPUs' time spent waiting, one line per lock class, one panel per strategy. */
-function waitShareChart(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec {
+function waitShareChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
   const values = rows.flatMap((r) =>
     Object.entries(r.locks)
       .filter(([, l]) => l.acquisitions > 0)
@@ -104,7 +104,7 @@ function waitShareChart(id: string, label: string, rows: readonly SummaryRow[]):
   );
   return {
     id: `${id}-lock-wait`,
-    title: `${label}: share of CPU time waiting per lock`,
+    title: 'share of CPU time waiting, per lock class',
     spec: {
       data: { values },
       facet: { column: { field: 'strategy', type: 'nominal', title: null } },
@@ -114,16 +114,16 @@ function waitShareChart(id: string, label: string, rows: readonly SummaryRow[]):
         mark: { type: 'line', point: true },
         encoding: {
           x: cpuAxis(rows),
-          y: { field: 'share', type: 'quantitative', title: 'time waiting', axis: { format: '.0%' } },
-          color: { field: 'lock', type: 'nominal', title: 'lock class' },
+          y: { field: 'share', type: 'quantitative', title: 'time waiting', axis: { format: '.2~%' } },
+          color: { field: 'lock', type: 'nominal', title: 'lock class', scale: { scheme: 'dark2' } },
         },
       },
     } as TopLevelSpec,
   };
 }
 
-/** percpu bytes in use and parked in caches (slab-dtor objects, pcpu cache) vs CPUs. */
-function percpuChart(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec | null {
+/** percpu bytes in use and parked in caches (slab-dtor objects, pcpu cache) vs CPUs, one panel each. */
+function percpuChart(id: string, rows: readonly SummaryRow[]): ChartSpec | null {
   const values = rows.flatMap((r) =>
     r.percpu
       ? [
@@ -135,30 +135,33 @@ function percpuChart(id: string, label: string, rows: readonly SummaryRow[]): Ch
   if (values.length === 0) return null;
   return {
     id: `${id}-percpu-memory`,
-    title: `${label}: percpu memory vs CPUs`,
+    title: 'percpu memory vs CPUs: in use, and parked in caches',
     spec: {
-      width: WIDTH,
-      height: HEIGHT,
       data: { values },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: cpuAxis(rows),
-        y: { field: 'kib', type: 'quantitative', title: 'KiB (all units)' },
-        color: strategyColor,
-        strokeDash: { field: 'kind', type: 'nominal', title: 'memory' },
+      facet: { column: { field: 'kind', type: 'nominal', title: null, sort: ['in use', 'parked'] } },
+      resolve: { scale: { y: 'independent' } },
+      spec: {
+        width: 200,
+        height: 180,
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: cpuAxis(rows),
+          y: { field: 'kib', type: 'quantitative', title: 'KiB (all units)' },
+          color: strategyColor,
+        },
       },
     } as TopLevelSpec,
   };
 }
 
 /** Every chart of one series group (`rows` share workload and engine). */
-export function groupCharts(id: string, label: string, rows: readonly SummaryRow[]): ChartSpec[] {
+export function groupCharts(id: string, rows: readonly SummaryRow[]): ChartSpec[] {
   const charts = [
-    throughputChart(id, label, rows),
-    scalingChart(id, label, rows, 'speedup'),
-    scalingChart(id, label, rows, 'efficiency'),
-    waitShareChart(id, label, rows),
-    percpuChart(id, label, rows),
+    throughputChart(id, rows),
+    scalingChart(id, rows, 'speedup'),
+    scalingChart(id, rows, 'efficiency'),
+    waitShareChart(id, rows),
+    percpuChart(id, rows),
   ];
   return charts.filter((c): c is ChartSpec => c !== null);
 }

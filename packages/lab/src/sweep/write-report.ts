@@ -80,7 +80,7 @@ export async function writeSweepReport(store: SweepStore, generatedAt: string): 
     const profile = rows[0]!.engine === 'virtual' ? ` (${String(meta?.scenario.profile ?? 'kernel')} profile)` : '';
     const label = `${rows[0]!.workload} on the ${rows[0]!.engine} engine${profile}`;
     const charts = [];
-    for (const c of groupCharts(id, label, rows)) {
+    for (const c of groupCharts(id, rows)) {
       const svg = await renderSvg(c);
       const file = join(chartDir, `${c.id}.svg`);
       writeFileSync(file, svg);
