@@ -1,1 +1,19 @@
-export {};
+// @percpu-lab/percpu: the Linux percpu allocator (mm/percpu.c, 6.12) in
+// kernel memory, and replay of real kernel traces against it.
+export {
+  GFP_ATOMIC,
+  GFP_KERNEL,
+  GFP_KERNEL_ACCOUNT,
+  GFP_NOWAIT,
+  __GFP_ACCOUNT,
+  __GFP_NOWARN,
+  PCPU_MIN_ALLOC_SIZE,
+  PCPU_MIN_UNIT_SIZE,
+  PCPU_EMPTY_POP_PAGES_HIGH,
+  PCPU_EMPTY_POP_PAGES_LOW,
+} from './constants.js';
+export * from './errors.js';
+export { DEFAULT_GEOMETRY, formatPcpuBootLine, parsePcpuBootLine, validateGeometry, type PcpuGeometry } from './geometry.js';
+export { pcpuBoot, pcpuMemblockBytes } from './boot.js';
+export { Percpu } from './percpu.js';
+export type { PcpuChunkStats, PcpuStats } from './stats.js';

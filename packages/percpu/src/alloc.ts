@@ -1,0 +1,240 @@
+// pcpu_alloc (mm/percpu.c pcpu_alloc_noprof, Linux 6.12).
+//
+// Kept: request checks (size rounded to 4 bytes, align raised to 4; size 0,
+// over PCPU_MIN_UNIT_SIZE, align over PAGE_SIZE or not a power of two WARN
+// and fail); the reserved chunk for reserved requests; the slot walk from
+// pcpu_size_to_slot(size) to the free slot with pcpu_find_block_fit and
+// pcpu_alloc_area, chunks failing in a low slot moved to slot 0; a new chunk
+// only when nothing fits and no free chunk exists, then a retry; population
+// of unpopulated pages holding only the mutex; balance work scheduled when
+// empty populated pages run low (checked after population, as 6.12 does);
+// zeroing the area in every unit; failure accounting.
+// Left out: memcg charging and obj_exts, alloc tagging, kmemleak, the
+// killable mutex (a CPU here is never killed), the warn_limit message text.
+//
+// Locks: a request that may sleep (GFP_KERNEL) holds pcpu_alloc_mutex for
+// the whole call and pcpu_lock around the chunk search and bookkeeping. An
+// atomic request (GFP_ATOMIC) never takes the mutex (taking it would be a
+// LockError, it runs in an atomic section), only finds room in populated
+// pages, and fails instead of creating or populating.
+import { AtomicContext, PAGE_SHIFT, PAGE_SIZE, atomicEnter, atomicExit, type Cpu } from '@percpu-lab/machine';
+import { pcpuAllocAreaSearch, pcpuClaimArea, pcpuFindBlockFit, pcpuFreeArea } from './area.js';
+import { takeWordsScanned, findNextBit, findNextZeroBit } from './bitmap.js';
+import { pcpuBlockUpdateScan } from './hints.js';
+import { pcpuChunkPopulated, pcpuCreateChunk, pcpuPopulateChunk } from './chunk.js';
+import {
+  PCPU_EMPTY_POP_PAGES_LOW,
+  PCPU_MIN_ALLOC_SHIFT,
+  PCPU_MIN_ALLOC_SIZE,
+  PCPU_MIN_UNIT_SIZE,
+  PCPU_SLOT_FAIL_THRESHOLD,
+  __GFP_NOWARN,
+  gfpAllowsBlocking,
+} from './constants.js';
+import type { PcpuCtx } from './context.js';
+import { HIST_BUCKETS, ListHead, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
+import { listEmpty, pcpuChunkMove, pcpuChunkRelocate, pcpuReintegrateChunk, pcpuSizeToSlot } from './slots.js';
+import { pcpuScheduleBalanceWork } from './balance.js';
+
+/** A placement the replayer imposes: claim this chunk's bit offset instead of the model's choice. */
+export interface ForcedPlacement {
+  chunk: number;
+  bitOff: number;
+}
+
+function isPowerOf2(x: number): boolean {
+  return x > 0 && (x & (x - 1)) === 0;
+}
+
+/**
+ * pcpu_alloc_area for the search loop: where the model would place the
+ * area in `chunk` from `start`; claims it there, or at the forced
+ * placement. Returns the byte offset claimed (in the forced chunk when
+ * forced), -1 when the area does not fit in `chunk`.
+ */
+function allocArea(p: PcpuCtx, chunk: number, bits: number, bitAlign: number, start: number, forced: ForcedPlacement | null): number {
+  const bitOff = pcpuAllocAreaSearch(p, chunk, bits, bitAlign, start);
+  if (bitOff < 0) return -1;
+  p.decisionChunk = chunk;
+  p.decisionOff = bitOff << PCPU_MIN_ALLOC_SHIFT;
+  if (p.largest.bits !== 0) pcpuBlockUpdateScan(p, chunk, p.largest.off, p.largest.bits);
+  if (forced === null) {
+    pcpuClaimArea(p, chunk, bitOff, bits);
+    return bitOff << PCPU_MIN_ALLOC_SHIFT;
+  }
+  pcpuClaimArea(p, forced.chunk, forced.bitOff, bits);
+  return forced.bitOff << PCPU_MIN_ALLOC_SHIFT;
+}
+
+/** The kernel found room where the model found none: take it there. */
+function claimForced(p: PcpuCtx, forced: ForcedPlacement, bits: number): number {
+  pcpuClaimArea(p, forced.chunk, forced.bitOff, bits);
+  return forced.bitOff << PCPU_MIN_ALLOC_SHIFT;
+}
+
+/** pcpu_stats_area_alloc (under pcpu_lock), plus the size histogram. */
+function statsAreaAlloc(p: PcpuCtx, chunk: number, size: number): void {
+  const m = p.mem;
+  const g = p.g;
+  G.nrAlloc.set(m, g, G.nrAlloc.get(m, g) + 1);
+  const cur = G.nrCurAlloc.get(m, g) + 1;
+  G.nrCurAlloc.set(m, g, cur);
+  if (cur > G.nrMaxAlloc.get(m, g)) G.nrMaxAlloc.set(m, g, cur);
+  if (size < G.minAllocSize.get(m, g)) G.minAllocSize.set(m, g, size);
+  if (size > G.maxAllocSize.get(m, g)) G.maxAllocSize.set(m, g, size);
+  C.nrAlloc.set(m, chunk, C.nrAlloc.get(m, chunk) + 1);
+  if (size > C.maxAllocSize.get(m, chunk)) C.maxAllocSize.set(m, chunk, size);
+  const bucket = Math.min(HIST_BUCKETS - 1, 30 - Math.clz32(size - 1));
+  const h = (G.histogram.addr(g) >> 3) + bucket;
+  m.f64[h]! += 1;
+}
+
+/** memset(per_cpu_ptr(area, cpu), 0, size) for every possible CPU. */
+function zeroArea(p: PcpuCtx, cpu: Cpu, chunk: number, off: number, size: number): void {
+  const i32 = p.i32;
+  const n = p.nrUnits;
+  const pt = C.pageTable.get(p.mem, chunk) >> 2;
+  for (let o = off, end = off + size; o < end; ) {
+    const pageOff = o & (PAGE_SIZE - 1);
+    const len = Math.min(end - o, PAGE_SIZE - pageOff);
+    const row = pt + (o >>> PAGE_SHIFT) * n;
+    for (let u = 0; u < n; u++) {
+      const a = i32[row + u]! + pageOff;
+      if (len <= 64) for (let w = a >> 2, e = (a + len) >> 2; w < e; w++) i32[w] = 0;
+      else p.mem.u8.fill(0, a, a + len);
+    }
+    o += len;
+  }
+  cpu.cost('zeroByte', size * n);
+}
+
+/**
+ * pcpu_alloc: a percpu pointer to `size` zeroed bytes in every unit, aligned
+ * to `align`, or 0. `forced` is for the replayer only (see ForcedPlacement).
+ */
+export function pcpuAlloc(
+  p: PcpuCtx,
+  cpu: Cpu,
+  size: number,
+  align: number,
+  reserved: boolean,
+  gfp: number,
+  forced: ForcedPlacement | null,
+): number {
+  const m = p.mem;
+  const isAtomic = !gfpAllowsBlocking(gfp);
+  if (align < PCPU_MIN_ALLOC_SIZE) align = PCPU_MIN_ALLOC_SIZE;
+  size = Math.ceil(size / PCPU_MIN_ALLOC_SIZE) * PCPU_MIN_ALLOC_SIZE;
+  if (!(size > 0 && size <= PCPU_MIN_UNIT_SIZE && align <= PAGE_SIZE && isPowerOf2(align))) {
+    // WARN(do_warn, "illegal size (%zu) or align (%zu) for percpu allocation")
+    if ((gfp & __GFP_NOWARN) === 0) G.nrWarnings.add(m, p.g, 1);
+    return 0;
+  }
+  const bits = size >>> PCPU_MIN_ALLOC_SHIFT;
+  const bitAlign = align >>> PCPU_MIN_ALLOC_SHIFT;
+  p.decisionChunk = 0;
+  p.decisionOff = -1;
+
+  if (isAtomic) atomicEnter(cpu, AtomicContext.AtomicAllocation);
+  else p.allocMutex.lock(cpu);
+  p.pcpuLock.lock(cpu);
+
+  let chunk = 0;
+  let off = -1;
+  if (reserved && p.reservedChunk !== 0) {
+    chunk = p.reservedChunk;
+    const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
+    if (start >= 0) off = allocArea(p, chunk, bits, bitAlign, start, forced);
+    if (off < 0 && forced !== null) off = claimForced(p, forced, bits);
+    if (off < 0) return fail(p, cpu, isAtomic, true);
+    if (forced !== null) chunk = forced.chunk;
+  } else {
+    for (;;) {
+      for (let slot = pcpuSizeToSlot(p, size); slot <= p.freeSlot && off < 0; slot++) {
+        const head = p.slotHead(slot);
+        for (let pos = ListHead.next.get(m, head); pos !== head; ) {
+          const next = ListHead.next.get(m, pos);
+          chunk = pos - C.list.offset;
+          const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
+          if (start < 0) {
+            if (slot < PCPU_SLOT_FAIL_THRESHOLD) pcpuChunkMove(p, chunk, 0);
+          } else {
+            off = allocArea(p, chunk, bits, bitAlign, start, forced);
+            if (off >= 0) {
+              if (forced !== null) chunk = forced.chunk;
+              pcpuReintegrateChunk(p, chunk);
+              break;
+            }
+          }
+          pos = next;
+        }
+      }
+      if (off >= 0) break;
+      if (forced !== null) {
+        chunk = forced.chunk;
+        off = claimForced(p, forced, bits);
+        break;
+      }
+      p.pcpuLock.unlock(cpu);
+      if (isAtomic) return fail(p, cpu, isAtomic, false);
+      if (listEmpty(m, p.slotHead(p.freeSlot))) {
+        const fresh = pcpuCreateChunk(p, cpu);
+        if (fresh === 0) return fail(p, cpu, isAtomic, false);
+        p.pcpuLock.lock(cpu);
+        pcpuChunkRelocate(p, fresh, -1);
+      } else {
+        p.pcpuLock.lock(cpu);
+      }
+    }
+  }
+
+  statsAreaAlloc(p, chunk, size);
+  p.pcpuLock.unlock(cpu);
+
+  if (!isAtomic) {
+    // Populate whatever the area covers that is not backed yet.
+    const populated = C.populated.get(m, chunk);
+    const pageEnd = (off + size + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+    for (let rs = off >>> PAGE_SHIFT; ; ) {
+      rs = findNextZeroBit(p.u32, populated, pageEnd, rs);
+      const re = findNextBit(p.u32, populated, pageEnd, rs + 1);
+      if (rs >= pageEnd) break;
+      const ok = pcpuPopulateChunk(p, cpu, chunk, rs, re);
+      p.pcpuLock.lock(cpu);
+      if (!ok) {
+        pcpuFreeArea(p, chunk, off);
+        return fail(p, cpu, isAtomic, true);
+      }
+      pcpuChunkPopulated(p, chunk, rs, re);
+      p.pcpuLock.unlock(cpu);
+      rs = re + 1;
+    }
+    p.allocMutex.unlock(cpu);
+  } else {
+    atomicExit(cpu);
+  }
+
+  if (G.nrEmptyPopPages.get(m, p.g) < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
+  zeroArea(p, cpu, chunk, off, size);
+  cpu.cost('bitmapWord', takeWordsScanned());
+  return C.id.get(m, chunk) * p.vaSpan + off;
+}
+
+/**
+ * The fail/fail_unlock exit of pcpu_alloc: count it; an atomic failure asks
+ * balance work to populate more; a sleeping request drops the mutex.
+ */
+function fail(p: PcpuCtx, cpu: Cpu, isAtomic: boolean, locked: boolean): number {
+  const m = p.mem;
+  if (locked) p.pcpuLock.unlock(cpu);
+  G.nrFailed.add(m, p.g, 1);
+  if (isAtomic) {
+    G.atomicAllocFailed.set(m, p.g, 1);
+    pcpuScheduleBalanceWork(p);
+    atomicExit(cpu);
+  } else {
+    p.allocMutex.unlock(cpu);
+  }
+  cpu.cost('bitmapWord', takeWordsScanned());
+  return 0;
+}

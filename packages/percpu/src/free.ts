@@ -1,0 +1,76 @@
+// free_percpu (mm/percpu.c). Callable from atomic context: takes only
+// pcpu_lock, never the mutex. Frees the area and asks for balance work when
+// the chunk became wholly free while another free chunk exists, or when it
+// should give pages back (pcpu_should_reclaim_chunk, mm/percpu-vm.c), in
+// which case it is isolated onto the to-depopulate slot first.
+// Left out: kmemleak, memcg uncharging, alloc tagging.
+//
+// A pointer this allocator did not hand out, or an area already free, is a
+// bug in the caller: it raises a named error naming the pointer (the kernel
+// would corrupt its maps or crash).
+import { PAGE_SIZE, type Cpu } from '@percpu-lab/machine';
+import { pcpuFreeArea } from './area.js';
+import { takeWordsScanned, testBit } from './bitmap.js';
+import { pcpuScheduleBalanceWork, pcpuShouldReclaimChunk } from './balance.js';
+import { chunkOfId } from './chunk.js';
+import { PCPU_MIN_ALLOC_SHIFT, PCPU_MIN_ALLOC_SIZE } from './constants.js';
+import type { PcpuCtx, PcpuMem } from './context.js';
+import { PcpuBadPointerError, PcpuDoubleFreeError, ptrName } from './errors.js';
+import { ListHead, PcpuChunk as C } from './layout.js';
+import { pcpuIsolateChunk } from './slots.js';
+
+/**
+ * pcpu_chunk_addr_search plus the checks the kernel does not make: the chunk
+ * of a percpu pointer, or a PcpuBadPointerError.
+ */
+export function pcpuChunkOfPtr(p: PcpuMem, ptr: number): number {
+  const chunk = Number.isSafeInteger(ptr) && ptr > 0 ? chunkOfId(p, Math.floor(ptr / p.vaSpan)) : 0;
+  if (chunk === 0) {
+    throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} is not in any chunk of this allocator (freed twice after its chunk was destroyed, or never allocated here)`);
+  }
+  const m = p.mem;
+  const off = ptr % p.vaSpan;
+  const end = C.nrPages.get(m, chunk) * PAGE_SIZE - C.endOffset.get(m, chunk);
+  if (off % PCPU_MIN_ALLOC_SIZE !== 0 || off < C.startOffset.get(m, chunk) || off >= end) {
+    throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} points outside the allocatable part of its chunk; pass the pointer pcpuAlloc returned`);
+  }
+  return chunk;
+}
+
+export function freePercpu(p: PcpuCtx, cpu: Cpu, ptr: number): void {
+  if (ptr === 0) return;
+  const m = p.mem;
+  const chunk = pcpuChunkOfPtr(p, ptr);
+  const off = ptr % p.vaSpan;
+  const bitOff = off >>> PCPU_MIN_ALLOC_SHIFT;
+  let needBalance = false;
+
+  p.pcpuLock.lock(cpu);
+  if (!testBit(p.u32, C.allocMap.get(m, chunk), bitOff)) {
+    p.pcpuLock.unlock(cpu);
+    throw new PcpuDoubleFreeError(`free of percpu pointer ${ptrName(ptr)}, which is already free (double free)`);
+  }
+  if (!testBit(p.u32, C.boundMap.get(m, chunk), bitOff)) {
+    p.pcpuLock.unlock(cpu);
+    throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} points into the middle of an allocation; pass the pointer pcpuAlloc returned`);
+  }
+  pcpuFreeArea(p, chunk, off);
+
+  if (C.isolated.get(m, chunk) === 0 && C.freeBytes.get(m, chunk) === p.unitSize) {
+    // Another wholly free chunk exists: wake the reaper.
+    const head = p.slotHead(p.freeSlot);
+    for (let pos = ListHead.next.get(m, head); pos !== head; pos = ListHead.next.get(m, pos)) {
+      if (pos - C.list.offset !== chunk) {
+        needBalance = true;
+        break;
+      }
+    }
+  } else if (pcpuShouldReclaimChunk(p, chunk)) {
+    pcpuIsolateChunk(p, chunk);
+    needBalance = true;
+  }
+  p.pcpuLock.unlock(cpu);
+
+  if (needBalance) pcpuScheduleBalanceWork(p);
+  cpu.cost('bitmapWord', takeWordsScanned());
+}

@@ -1,0 +1,82 @@
+// The percpu allocator as one CPU (worker) uses it: the public face of the
+// model. It holds no shared state (everything is in kernel memory, found
+// through the symbol 'pcpu'); construct one per attached kernel.
+//
+// Lock rules (mm/percpu.c): pcpu_alloc_mutex serialises chunk creation and
+// destruction, population and depopulation, and is held by every sleeping
+// allocation for its whole duration; pcpu_lock (a spinlock) protects the
+// maps, hints, slot lists and counters. free_percpu takes only pcpu_lock.
+import { initWork, PAGE_SHIFT, PAGE_SIZE, type Cpu, type Kernel } from '@percpu-lab/machine';
+import { pcpuAlloc } from './alloc.js';
+import { pcpuBalanceWorkfn } from './balance.js';
+import { BALANCE_WORK, GFP_KERNEL } from './constants.js';
+import { PcpuCtx } from './context.js';
+import { PcpuBadPointerError, ptrName } from './errors.js';
+import { freePercpu } from './free.js';
+import { pcpuStats, type PcpuStats } from './stats.js';
+import { pcpuVerify } from './verify.js';
+
+export class Percpu {
+  /** The allocator's working context; for the replayer and tests, not a stable API. */
+  readonly ctx: PcpuCtx;
+  private readonly i32: Int32Array;
+  private readonly pageTables: number;
+  private readonly vaShift: number;
+  private readonly vaMask: number;
+  private readonly nrUnits: number;
+
+  constructor(kernel: Kernel) {
+    const p = (this.ctx = new PcpuCtx(kernel));
+    this.i32 = p.i32;
+    this.pageTables = p.pageTables >> 2;
+    this.vaShift = p.vaShift;
+    this.vaMask = p.vaMask;
+    this.nrUnits = p.nrUnits;
+    initWork(kernel, BALANCE_WORK, (cpu) => pcpuBalanceWorkfn(p, cpu));
+  }
+
+  /**
+   * alloc_percpu / __alloc_reserved_percpu: `size` zeroed bytes aligned to
+   * `align` in every possible CPU's unit. Returns a percpu pointer, or 0 on
+   * failure or for an illegal request (counted in stats().warnings).
+   */
+  pcpuAlloc(cpu: Cpu, size: number, align: number, reserved = false, gfp = GFP_KERNEL): number {
+    return pcpuAlloc(this.ctx, cpu, size, align, reserved, gfp, null);
+  }
+
+  /** free_percpu: 0 is ignored; a foreign pointer or a double free throws. */
+  freePercpu(cpu: Cpu, ptr: number): void {
+    freePercpu(this.ctx, cpu, ptr);
+  }
+
+  /** per_cpu_ptr: the kernel-memory address of `cpuId`'s copy of the area. */
+  perCpuPtr(ptr: number, cpuId: number): number {
+    const i32 = this.i32;
+    const pt = i32[this.pageTables + (ptr >>> this.vaShift)]!;
+    const off = ptr & this.vaMask;
+    const page = pt > 0 ? i32[(pt >> 2) + (off >>> PAGE_SHIFT) * this.nrUnits + cpuId]! : 0;
+    if (!(page > 0) || cpuId >= this.nrUnits) this.badPtr(ptr, cpuId);
+    return page + (off & (PAGE_SIZE - 1));
+  }
+
+  /** this_cpu_ptr */
+  thisCpuPtr(cpu: Cpu, ptr: number): number {
+    return this.perCpuPtr(ptr, cpu.id);
+  }
+
+  /** Check every invariant from scratch; throws PcpuInvariantError. Call with CPUs idle. */
+  verify(): void {
+    pcpuVerify(this.ctx);
+  }
+
+  /** /sys/kernel/debug/percpu_stats plus the size histogram. Call with CPUs idle. */
+  stats(): PcpuStats {
+    return pcpuStats(this.ctx);
+  }
+
+  private badPtr(ptr: number, cpuId: number): never {
+    throw new PcpuBadPointerError(
+      `perCpuPtr(${ptrName(ptr)}, ${cpuId}): not a live percpu pointer of this allocator or not a possible CPU`,
+    );
+  }
+}
