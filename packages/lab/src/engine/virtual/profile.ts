@@ -1,0 +1,134 @@
+// Cost profiles: the nanosecond figures the virtual engine charges for the
+// work model code reports through Cpu.cost(), for uncontended lock
+// operations, and for the hardware effects of contention (cache-line
+// transfers, mutex sleep/wake). A profile is a JSON data file a user can copy
+// and edit; every entry carries its value and the source or derivation of
+// that value, so a number never appears without its reason.
+//
+// Built in: `kernel` (derived figures for a modern x86 server, shipped in
+// packages/lab/profiles/kernel.json) and `calibrated` (measured on this host
+// by the calibration command and written next to it; not shipped, since it
+// describes one machine). Anything else names a file.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ProfileError } from './errors.js';
+
+export const PROFILE_FORMAT = 'percpu-lab-cost-profile/1';
+export const BUILTIN_PROFILES = ['kernel', 'calibrated'] as const;
+
+const entry = z.object({ value: z.number().nonnegative(), source: z.string().min(1) }).strict();
+const linesEntry = z.object({
+  value: z.number().nonnegative(),
+  source: z.string().min(1),
+  /** Per lock class (kernel name) where its critical sections touch a different number of lines. */
+  byClass: z.record(z.string(), z.number().nonnegative()).optional(),
+}).strict();
+
+const costsSchema = z.object({
+  /** An uncontended atomic RMW on a line this CPU owns (Cpu.cost('atomic')). */
+  atomicNs: entry,
+  spinLockNs: entry,
+  spinUnlockNs: entry,
+  mutexLockNs: entry,
+  mutexUnlockNs: entry,
+  /** Moving one cache line from another core's cache, same socket / across sockets. */
+  lineTransferSameSocketNs: entry,
+  lineTransferCrossSocketNs: entry,
+  /** What a mutex waiter pays to sleep and be woken, on top of the wait itself. */
+  mutexSleepWakeNs: entry,
+  /** A mutex waiter spins (pays only the line transfer) for waits up to this long. */
+  mutexSpinWindowNs: entry,
+  /** Lines of protected data that follow a lock to a CPU that takes it after another CPU. */
+  lockDataLines: linesEntry,
+  bitmapWordNs: entry,
+  pagePopulateNs: entry,
+  zeroByteNs: entry,
+  objectInitNs: entry,
+  /** The exec-like work of one doexec cycle outside the modelled allocators. */
+  doexecWorkNs: entry,
+}).strict();
+
+const profileSchema = z.object({
+  format: z.literal(PROFILE_FORMAT),
+  name: z.string().min(1),
+  description: z.string(),
+  costs: costsSchema,
+}).strict();
+
+export type ProfileFile = z.infer<typeof profileSchema>;
+type CostName = keyof ProfileFile['costs'];
+
+/** A validated profile, values only, ready for the engine's hot paths. */
+export type CostProfile = { readonly [K in CostName]: number } & {
+  readonly name: string;
+  /** Where it came from: "built-in kernel" or a file path. */
+  readonly origin: string;
+  readonly description: string;
+  readonly lockDataLinesByClass: Readonly<Record<string, number>>;
+  /** Source or derivation text of every entry, for reports. */
+  readonly sources: Readonly<Record<CostName, string>>;
+};
+
+function issueLine(origin: string, issue: { path: PropertyKey[]; message: string }): string {
+  const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+  return `cost profile ${origin}: field ${path}: ${issue.message}`;
+}
+
+/** Validate parsed JSON as a profile; the first bad field is named in a one-line ProfileError. */
+export function parseProfile(json: unknown, origin: string): CostProfile {
+  const r = profileSchema.safeParse(json);
+  if (!r.success) throw new ProfileError(issueLine(origin, r.error.issues[0]!));
+  const f = r.data;
+  const values = {} as Record<CostName, number>;
+  const sources = {} as Record<CostName, string>;
+  for (const k of Object.keys(f.costs) as CostName[]) {
+    values[k] = f.costs[k].value;
+    sources[k] = f.costs[k].source;
+  }
+  return {
+    ...values,
+    name: f.name,
+    origin,
+    description: f.description,
+    lockDataLinesByClass: { ...f.costs.lockDataLines.byClass },
+    sources,
+  };
+}
+
+export function readProfileFile(path: string): CostProfile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ProfileError(`cannot read cost profile ${path}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ProfileError(`cost profile ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseProfile(json, path);
+}
+
+/** Where a built-in profile lives (packages/lab/profiles/<name>.json). */
+export function builtinProfilePath(name: (typeof BUILTIN_PROFILES)[number]): string {
+  return fileURLToPath(new URL(`../../../../profiles/${name}.json`, import.meta.url));
+}
+
+/** Resolve `--profile kernel|calibrated|<file>`. */
+export function loadProfile(nameOrPath: string): CostProfile {
+  if (nameOrPath === 'kernel') return readProfileFile(builtinProfilePath('kernel'));
+  if (nameOrPath === 'calibrated') {
+    const path = builtinProfilePath('calibrated');
+    if (!existsSync(path)) {
+      throw new ProfileError(`the calibrated profile has not been measured on this host yet: run \`percpu-lab calibrate\` first (it writes ${path})`);
+    }
+    return readProfileFile(path);
+  }
+  if (!existsSync(nameOrPath)) {
+    throw new ProfileError(`no cost profile named "${nameOrPath}": use kernel, calibrated, or the path of a profile file`);
+  }
+  return readProfileFile(nameOrPath);
+}

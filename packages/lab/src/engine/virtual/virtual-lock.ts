@@ -1,0 +1,180 @@
+// Kernel locks on a virtual timeline (the virtual engine's LockOps).
+//
+// A request by CPU c at its clock t is served at the earliest free time
+// g >= t of the lock's timeline (timeline.ts). What c then pays, on top of
+// waiting until g:
+//   - the uncontended lock operation (profile spinLockNs / mutexLockNs);
+//   - if another CPU held the lock last (a bounce), the lock word's cache
+//     line moves to c: lineTransfer{Same,Cross}SocketNs by the two CPUs'
+//     sockets; and, once c holds the lock, the protected data follows it:
+//     lockDataLines more transfers, charged inside the hold;
+//   - a mutex waiter that would wait longer than mutexSpinWindowNs sleeps
+//     and is woken (mutexSleepWakeNs) instead of spinning; a spinlock waiter
+//     always spins.
+// The hold ends at unlock, which charges spinUnlockNs / mutexUnlockNs and
+// records [g, unlock) as busy on the timeline.
+//
+// lock_stat is recorded with the machine layer's functions and the same
+// rules as the threads engine (atomics-lock.ts): a contention is an
+// acquisition that had to wait, its wait runs from the request to the
+// acquisition, a hold from acquisition to unlock, and a bounce is an
+// acquisition after another CPU — here the CPU that held the lock just
+// before in virtual time, which is what the cache line follows.
+//
+// A step runs to completion, so every lock a step takes must be released in
+// the same step: finding the word held by another CPU means a program kept a
+// lock across steps, which the virtual engine cannot interleave; it says so.
+import {
+  atomicContextName, CpuArea, cpuAreaAddr, LOCK_STAT_CPU_STRIDE, LockError, LockKind, LockWord, lockOwnerOf, lockStatAcquired, lockStatAddr,
+  lockStatReleased, lockWordFor, type Cpu, type Kernel, type Lock, type LockOps,
+} from '@percpu-lab/machine';
+import type { VirtualContext } from './context.js';
+import { LockTimeline } from './timeline.js';
+import { VirtualCpu } from './virtual-cpu.js';
+import { VirtualConfigError } from './errors.js';
+
+class VirtualLock implements Lock {
+  readonly classId: number;
+  private readonly timeline = new LockTimeline();
+  private readonly mutex: boolean;
+  private readonly lockNs: number;
+  private readonly unlockNs: number;
+  private readonly dataLines: number;
+  private readonly spinWindowNs: number;
+  private readonly sleepWakeNs: number;
+  private readonly stat: boolean;
+  private readonly f64: Float64Array;
+  /** Float64Array index of CPU 0's lock_stat slot for this class; CPU c's is LOCK_STAT_CPU_STRIDE further per CPU. */
+  private readonly statIdx: number;
+  private readonly areas: number;
+  /** Start of the current holder's busy interval on the timeline. */
+  private busyFrom = 0;
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly addr: number,
+    kind: LockKind,
+    private readonly ctx: VirtualContext,
+  ) {
+    const p = ctx.profile;
+    this.mutex = kind === LockKind.Mutex;
+    this.classId = LockWord.classId.get(kernel.mem, addr);
+    this.lockNs = this.mutex ? p.mutexLockNs : p.spinLockNs;
+    this.unlockNs = this.mutex ? p.mutexUnlockNs : p.spinUnlockNs;
+    this.dataLines = p.lockDataLinesByClass[kernel.lockClassName(this.classId)] ?? p.lockDataLines;
+    this.spinWindowNs = p.mutexSpinWindowNs;
+    this.sleepWakeNs = p.mutexSleepWakeNs;
+    this.stat = kernel.lockStatEnabled;
+    this.f64 = kernel.mem.f64;
+    this.statIdx = lockStatAddr(kernel, 0, this.classId) >> 3;
+    this.areas = cpuAreaAddr(kernel, 0);
+  }
+
+  lock(cpu: Cpu): void {
+    const v = this.virtualCpu(cpu);
+    this.checkFree(v);
+    if (this.mutex) this.mightSleep(v);
+    const t = v.clock;
+    const g = this.freeFrom(t);
+    const pred = this.timeline.pred;
+    const bounced = pred !== -1 && pred !== v.id;
+    const transfer = bounced ? this.ctx.transferNs(pred, v.id) : 0;
+    let acquired = g + this.lockNs + transfer;
+    if (this.mutex && g - t > this.spinWindowNs) acquired += this.sleepWakeNs;
+    this.take(v, g, acquired);
+    if (this.stat) lockStatAcquired(this.f64, this.statIdx + v.id * LOCK_STAT_CPU_STRIDE, bounced, g > t ? acquired - t : -1);
+    v.clock += this.dataLines * transfer;
+  }
+
+  trylock(cpu: Cpu): boolean {
+    const v = this.virtualCpu(cpu);
+    this.checkFree(v);
+    const t = v.clock;
+    if (this.freeFrom(t) !== t) return false;
+    const pred = this.timeline.pred;
+    const bounced = pred !== -1 && pred !== v.id;
+    const transfer = bounced ? this.ctx.transferNs(pred, v.id) : 0;
+    this.take(v, t, t + this.lockNs + transfer);
+    if (this.stat) lockStatAcquired(this.f64, this.statIdx + v.id * LOCK_STAT_CPU_STRIDE, bounced, -1);
+    v.clock += this.dataLines * transfer;
+    return true;
+  }
+
+  unlock(cpu: Cpu): void {
+    const v = this.virtualCpu(cpu);
+    const m = this.kernel.mem;
+    const w = LockWord.word.get(m, this.addr);
+    if (w !== lockWordFor(v.id)) {
+      throw new LockError(`CPU ${v.id} unlocked ${this.name()} held by ${w === 0 ? 'nobody' : `CPU ${lockOwnerOf(w)}`}`);
+    }
+    const u = v.clock;
+    if (this.stat) lockStatReleased(this.f64, this.statIdx + v.id * LOCK_STAT_CPU_STRIDE, u - LockWord.acquiredAt.get(m, this.addr));
+    this.timeline.insert(this.busyFrom, u, v.id);
+    if (u > LockWord.freeAt.get(m, this.addr)) LockWord.freeAt.set(m, this.addr, u);
+    LockWord.word.set(m, this.addr, 0);
+    v.clock = u + this.unlockNs;
+  }
+
+  owner(): number {
+    const w = LockWord.word.get(this.kernel.mem, this.addr);
+    return w === 0 ? -1 : lockOwnerOf(w);
+  }
+
+  assertHeld(cpu: Cpu): void {
+    if (this.owner() !== cpu.id) throw new LockError(`${this.name()} must be held by CPU ${cpu.id} here`);
+  }
+
+  /** Earliest free time >= t on the timeline, after forgetting what is past for every CPU. */
+  private freeFrom(t: number): number {
+    // lockInit() zeroes freeAt: a word re-initialised in a reused object starts a new timeline.
+    if (this.timeline.length > 0 && LockWord.freeAt.get(this.kernel.mem, this.addr) === 0) this.timeline.reset();
+    this.timeline.prune(this.ctx.horizon);
+    return this.timeline.findFree(t);
+  }
+
+  private take(v: VirtualCpu, busyFrom: number, acquired: number): void {
+    const m = this.kernel.mem;
+    this.busyFrom = busyFrom;
+    v.clock = acquired;
+    LockWord.word.set(m, this.addr, lockWordFor(v.id));
+    LockWord.lastCpu.set(m, this.addr, v.id);
+    LockWord.acquiredAt.set(m, this.addr, acquired);
+  }
+
+  private checkFree(v: VirtualCpu): void {
+    const w = LockWord.word.get(this.kernel.mem, this.addr);
+    if (w === 0) return;
+    const owner = lockOwnerOf(w);
+    if (owner === v.id) throw new LockError(`CPU ${v.id} takes ${this.name()} recursively`);
+    throw new LockError(
+      `CPU ${v.id} found ${this.name()} still held by CPU ${owner}: the virtual engine needs every program step to release the locks it takes`,
+    );
+  }
+
+  /** might_sleep(): a mutex may not be taken in atomic context. */
+  private mightSleep(v: VirtualCpu): void {
+    const m = this.kernel.mem;
+    const area = this.areas + v.id * CpuArea.size;
+    if (CpuArea.atomicDepth.get(m, area) !== 0) {
+      const why = atomicContextName(CpuArea.atomicWhy.get(m, area));
+      throw new LockError(`CPU ${v.id}: sleeping lock ${this.name()} taken in atomic context (${why})`);
+    }
+  }
+
+  private virtualCpu(cpu: Cpu): VirtualCpu {
+    if (cpu instanceof VirtualCpu) return cpu;
+    throw new VirtualConfigError(`CPU ${cpu.id} is not a virtual CPU: a kernel driven by the virtual engine takes locks only on its CPUs`);
+  }
+
+  private name(): string {
+    return this.kernel.lockClassName(this.classId);
+  }
+}
+
+/** LockOps that resolve every kernel lock on the virtual timeline of `ctx`. */
+export function virtualLockOps(ctx: VirtualContext): LockOps {
+  return {
+    mutex: (kernel, addr) => new VirtualLock(kernel, addr, LockKind.Mutex, ctx),
+    spinLock: (kernel, addr) => new VirtualLock(kernel, addr, LockKind.SpinLock, ctx),
+  };
+}
