@@ -12,10 +12,7 @@ export interface Spread {
   spread: number;
 }
 
-export interface SummaryLock extends LockNumbers {
-  /** Wait time over all CPUs' time in the measured interval. */
-  waitShare: number;
-}
+export type SummaryLock = LockNumbers;
 
 export interface SummaryRow {
   workload: string;
@@ -49,14 +46,14 @@ export function spreadOf(xs: readonly number[]): Spread {
   return { median: m, min, max, spread: m > 0 ? (max - min) / m : 0 };
 }
 
-const LOCK_FIELDS = ['acquisitions', 'contentions', 'waitTotalNs', 'holdTotalNs', 'conBounces', 'acqBounces'] as const;
+const LOCK_FIELDS = ['acquisitions', 'contentions', 'waitTotalNs', 'holdTotalNs', 'conBounces', 'acqBounces', 'waitShare'] as const;
 
 function lockMedians(points: readonly PointView[]): Record<string, SummaryLock> {
   const classes = [...new Set(points.flatMap((p) => Object.keys(p.locks)))].sort();
   const out: Record<string, SummaryLock> = {};
   for (const cls of classes) {
     const of = (p: PointView): LockNumbers | undefined => p.locks[cls];
-    const row = { waitShare: median(points.map((p) => (of(p)?.waitTotalNs ?? 0) / (p.cpus * p.elapsedNs || 1))) } as SummaryLock;
+    const row = {} as SummaryLock;
     for (const f of LOCK_FIELDS) row[f] = median(points.map((p) => of(p)?.[f] ?? 0));
     out[cls] = row;
   }

@@ -24,3 +24,8 @@ export class SweepMismatchError extends SweepError {
 export class SweepStoreError extends SweepError {
   override name = 'SweepStoreError';
 }
+
+/** A point's run failed or stopped early (exit 1): the sweep stops, finished points stay saved. */
+export class SweepPointFailed extends Error {
+  override name = 'SweepPointFailed';
+}

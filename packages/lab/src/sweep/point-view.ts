@@ -10,6 +10,8 @@ export interface LockNumbers {
   holdTotalNs: number;
   conBounces: number;
   acqBounces: number;
+  /** Wait time over the CPU time of the measured window. */
+  waitShare: number;
 }
 
 export interface PointView {
@@ -21,8 +23,6 @@ export interface PointView {
   lifetimes: number;
   /** lifetimes per second (wall clock or virtual). */
   throughput: number;
-  /** Length of the measured interval (ns); with `cpus` it gives the CPU time a wait share divides by. */
-  elapsedNs: number;
   locks: Record<string, LockNumbers>;
   /** percpu memory at the end of the run, or null when the result does not report it. */
   percpu: { bytesInUse: number; bytesParked: number } | null;

@@ -1,39 +1,45 @@
-// Reads the engine's result JSON (the schema the results module writes) into
-// the point views sweeps, charts and the regression check use. This is the
-// only file that knows where a result keeps its numbers; it validates just
-// those fields so a truncated or foreign file fails here with one line.
+// Reads the engine's result JSON (results/schema.ts, RunResult) into the
+// point views sweeps, charts and the regression check use. This is the only
+// file that knows where a result keeps those numbers; it validates just the
+// fields it reads, so a truncated or foreign file fails here with one line
+// instead of as a NaN in a chart.
 import { z } from 'zod';
+import { SCHEMA_NAME, type RunResult } from '../results/schema.js';
 import type { PointView } from './point-view.js';
 
 export class ResultFormatError extends Error {
   override name = 'ResultFormatError';
 }
 
-const num = z.number().finite();
-const lockNumbers = z.object({
-  acquisitions: num, contentions: num, waitTotalNs: num, holdTotalNs: num, conBounces: num, acqBounces: num,
+const num = z.number();
+const lock = z.object({
+  acquisitions: num, contentions: num, waitTotalNs: num, holdTotalNs: num, conBounces: num, acqBounces: num, waitShare: num,
 });
 
 const point = z.object({
-  cpus: z.number().int().min(1),
-  strategy: z.string(),
+  workload: z.string(),
   engine: z.string(),
+  strategy: z.string(),
+  cpus: z.number().int().min(1),
   lifetimes: num,
   throughput: num,
-  elapsedNs: num,
-  locks: z.record(z.string(), lockNumbers),
-  percpu: z.object({ bytesInUse: num, bytesParked: num }).nullable().optional(),
+  locks: z.record(z.string(), lock),
+  percpu: z.object({ bytesInUse: num, bytesParked: num }),
 });
 
 const result = z.object({
+  schema: z.literal(SCHEMA_NAME),
   tool: z.object({ version: z.string() }),
   engine: z.string(),
   host: z.record(z.string(), z.unknown()),
-  scenario: z.object({ workload: z.string() }).loose(),
+  scenario: z.record(z.string(), z.unknown()),
   oversubscribed: z.boolean(),
-  partial: z.boolean().optional(),
+  partial: z.boolean(),
+  failure: z.object({ point: z.string(), message: z.string() }).loose().nullable(),
   points: z.array(point).min(1),
 });
+
+type Parsed = z.infer<typeof result>;
 
 export interface ResultMeta {
   toolVersion: string;
@@ -43,28 +49,34 @@ export interface ResultMeta {
   oversubscribed: boolean;
 }
 
-function parse(json: unknown, source: string) {
+function parse(json: unknown, source: string): Parsed {
   const r = result.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0]!;
     throw new ResultFormatError(`${source} is not a percpu-lab result: ${i.path.join('.') || '(top level)'}: ${i.message}`);
   }
-  if (r.data.partial) throw new ResultFormatError(`${source} holds a partial run (it was stopped early); rerun it`);
   return r.data;
+}
+
+/** Why a result is not a complete measurement, or null when it is. */
+export function incompleteReason(json: RunResult | unknown): string | null {
+  const r = json as Partial<RunResult> | null;
+  if (!r?.partial) return null;
+  return r.failure ? `${r.failure.point}: ${r.failure.kind}: ${r.failure.message}` : 'the run ended before every point finished';
 }
 
 export function resultPoints(json: unknown, source: string): PointView[] {
   const r = parse(json, source);
+  if (r.partial) throw new ResultFormatError(`${source} holds a partial run (${incompleteReason(json)}); rerun it`);
   return r.points.map((p) => ({
-    workload: r.scenario.workload,
+    workload: p.workload,
     engine: p.engine,
     strategy: p.strategy,
     cpus: p.cpus,
     lifetimes: p.lifetimes,
     throughput: p.throughput,
-    elapsedNs: p.elapsedNs,
     locks: p.locks,
-    percpu: p.percpu ?? null,
+    percpu: p.percpu,
   }));
 }
 

@@ -3,7 +3,8 @@
 // saved as soon as it is known. Stopping a sweep at any moment loses at most
 // the point in flight; running the same command again picks up from there.
 import { si } from '../charts/format.js';
-import { resultPoints } from './result-adapter.js';
+import { SweepPointFailed } from './errors.js';
+import { incompleteReason, resultPoints } from './result-adapter.js';
 import { shardPoints, type Shard } from './shard.js';
 import { sweepPoints, type SweepPoint, type SweepSpec } from './spec.js';
 import type { SweepStore } from './store.js';
@@ -59,6 +60,10 @@ export async function runSweep(store: SweepStore, runner: PointRunner, opts: Swe
     for (const p of todo) {
       const start = opts.now();
       const result = await runner(p, pointScenario(store.spec, p));
+      const failed = incompleteReason(result);
+      if (failed) {
+        throw new SweepPointFailed(`point ${p.key} did not complete (${failed}); finished points are saved, rerun the same command to resume`);
+      }
       // Validate before saving, so a resumed sweep never trusts a file the report cannot read.
       const line = pointLine(p, result, opts.now() - start, p.key);
       store.write(p.key, result);

@@ -1,0 +1,38 @@
+// `percpu-lab merge --out DIR SHARD_DIR...`: join the output directories of
+// a sharded sweep, then write the merged summary, charts and report.
+import { parseArgs } from 'node:util';
+import { withBadInput } from '../sweep/bad-input.js';
+import { SweepSpecError } from '../sweep/errors.js';
+import { mergeSweeps } from '../sweep/merge.js';
+import { writeSweepReport } from '../sweep/write-report.js';
+
+export const MERGE_USAGE = `usage: percpu-lab merge --out DIR SHARD_DIR...
+
+Join the output directories of one sweep run as shards (percpu-lab sweep
+--shard i/n) into DIR, then write DIR/summary.json, DIR/charts/*.svg and
+DIR/report.html. DIR may be one of the shard directories.`;
+
+export function mergeMain(argv: string[]): Promise<number> {
+  return withBadInput('merge', () => merge(argv));
+}
+
+async function merge(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${MERGE_USAGE}\n`);
+    return 0;
+  }
+  if (!values.out || positionals.length === 0) throw new SweepSpecError('expected --out DIR and at least one shard directory (see percpu-lab merge --help)');
+  const merged = mergeSweeps(values.out, positionals);
+  const { reportFile, loaded } = await writeSweepReport(merged.store, new Date().toISOString());
+  const missing = loaded.summary.missing.length;
+  process.stdout.write(
+    `merged ${positionals.length} director${positionals.length > 1 ? 'ies' : 'y'}: ${merged.copied} points copied, ${merged.duplicates} already present` +
+      `${missing ? `; ${missing} points still missing (run the remaining shards)` : ''}\n→ ${reportFile}\n`,
+  );
+  return 0;
+}
