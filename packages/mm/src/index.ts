@@ -1,1 +1,15 @@
-export {};
+export * from './errors.js';
+export * from './list.js';
+export * from './mm-struct.js';
+export * from './percpu-front.js';
+export * from './percpu-counter.js';
+export * from './mm-cid.js';
+export * from './pgd.js';
+export * from './pcpu-objcache.js';
+export * from './mm-percpu-state.js';
+export * from './mm-path.js';
+export * from './strategy.js';
+export * from './boot.js';
+export * from './define.js';
+export * from './fronts.js';
+import './strategies/index.js';

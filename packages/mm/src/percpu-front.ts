@@ -1,0 +1,45 @@
+// Where the mm path gets percpu memory: alloc_percpu/free_percpu directly
+// (today's kernel), or an object cache in front of them (pcpu-objcache.ts).
+// Both return percpu pointers of the one allocator; per_cpu_ptr() works the
+// same on either.
+import type { Cpu, Kernel } from '@percpu-lab/machine';
+import { GFP_KERNEL, Percpu } from '@percpu-lab/percpu';
+
+export interface PercpuFront {
+  /** alloc_percpu_gfp(GFP_KERNEL): `size` zeroed bytes in every unit, or 0. */
+  alloc(cpu: Cpu, size: number, align: number): number;
+  /** free_percpu; the front is told the size and align the area was allocated with. */
+  free(cpu: Cpu, ptr: number, size: number, align: number): void;
+  /** Percpu bytes (all units) the front holds that no user owns. */
+  parkedBytes(): number;
+}
+
+const attached = new WeakMap<Kernel, Percpu>();
+
+/** The percpu allocator of this attached kernel (one per kernel, shared by every user). */
+export function percpuOf(kernel: Kernel): Percpu {
+  let p = attached.get(kernel);
+  if (p === undefined) attached.set(kernel, (p = new Percpu(kernel)));
+  return p;
+}
+
+/** Today's kernel: every request goes to pcpu_alloc / free_percpu. */
+export class DirectFront implements PercpuFront {
+  private readonly percpu: Percpu;
+
+  constructor(kernel: Kernel) {
+    this.percpu = percpuOf(kernel);
+  }
+
+  alloc(cpu: Cpu, size: number, align: number): number {
+    return this.percpu.pcpuAlloc(cpu, size, align, false, GFP_KERNEL);
+  }
+
+  free(cpu: Cpu, ptr: number): void {
+    this.percpu.freePercpu(cpu, ptr);
+  }
+
+  parkedBytes(): number {
+    return 0;
+  }
+}
