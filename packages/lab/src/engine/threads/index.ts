@@ -1,0 +1,72 @@
+// The threads engine: each emulated CPU is a worker thread of the CPU pool,
+// all attached to one kernel memory, contending on real Atomics locks in
+// wall-clock time. This is what the lab exists for — real contention —
+// so nothing here models time: a CPU's numbers are what its thread did.
+//
+// A point boots a fresh kernel on the main thread, runs the job module
+// (job.ts) on cpus workers, and collects the kernel's state afterwards on
+// the main thread, which is idle while the CPUs run (it only supervises).
+// A crash, deadlock or watchdog timeout resolves to a partial point
+// carrying the pool's diagnosis; it is never reported as complete.
+import { atomicsLockOps, oversubscription, PoolError, RealCpu, spinCalibration } from '@percpu-lab/machine';
+import { runOnCpus } from '@percpu-lab/machine';
+import { attachPoint, bootPoint } from '../../boot.js';
+import { bootSnapshot, collectPoint } from '../../metrics/collect.js';
+import { deriveWorkNs } from '../../workloads/work-ns.js';
+import type { Engine, PointFailure, PointSpec, RawPoint } from '../engine.js';
+import { parkedBytes, runControlInit } from './control.js';
+import type { ThreadsCpuResult, ThreadsJobArgs } from './job.js';
+
+const JOB_MODULE = new URL('./job.js', import.meta.url).href;
+
+async function runPoint(spec: PointSpec): Promise<RawPoint> {
+  const kernel = bootPoint(spec, runControlInit);
+  kernel.setLockOps(atomicsLockOps);
+  const boot = bootSnapshot(kernel);
+  let results: (ThreadsCpuResult | undefined)[];
+  let failure: PointFailure | null = null;
+  try {
+    results = await runOnCpus<ThreadsJobArgs, ThreadsCpuResult>({
+      kernel,
+      cpus: spec.cpus,
+      job: { module: JOB_MODULE, args: { spec } },
+      seed: spec.seed,
+      watchdogMs: spec.watchdogMs,
+    });
+  } catch (e) {
+    if (!(e instanceof PoolError)) throw e;
+    results = e.results as (ThreadsCpuResult | undefined)[];
+    failure = { kind: e.name, message: e.message };
+  }
+  const perCpu = Array.from({ length: spec.cpus }, (_, c) => results[c] ?? null);
+  const stopped = perCpu.some((r) => r === null || r.stopped);
+  const o = oversubscription(spec.cpus);
+  return collectPoint(kernel, spec, {
+    boot,
+    parkedPercpuBytes: parkedBytes(kernel),
+    perCpu,
+    status: failure === null && !stopped ? 'complete' : 'partial',
+    failure: failure ?? (stopped ? { kind: 'RunStopped', message: 'a CPU stopped before finishing its window' } : null),
+    oversubscribed: o.oversubscribed ? o.factor : 0,
+    engineInfo: { hostCores: o.hostCores },
+  });
+}
+
+export const threadsEngine: Engine = {
+  name: 'threads',
+
+  // Nothing engine-specific to check: the scenario rules already refuse virtual-only fields here.
+  async prepare() {},
+
+  async deriveWorkNs(spec) {
+    // One CPU on the main thread: the same code, clock and locks a 1-CPU worker would use.
+    const one: PointSpec = { ...spec, cpus: 1, strategy: 'baseline', workload: 'doexec', fault: null };
+    const kernel = bootPoint(one);
+    kernel.setLockOps(atomicsLockOps);
+    const cpu = new RealCpu(kernel, 0, spec.seed, spinCalibration());
+    cpu.online();
+    return deriveWorkNs(cpu, attachPoint(kernel, one), one);
+  },
+
+  runPoint,
+};

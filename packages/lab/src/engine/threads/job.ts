@@ -1,0 +1,91 @@
+// What each CPU worker of the threads engine runs for one point (the job
+// module handed to runOnCpus): attach to the point's kernel, build this
+// CPU's program, warm up, meet the other CPUs at the warm-up barrier (the
+// last one zeroes the lock statistics), run the measured window by op count
+// and/or deadline, meet again once everyone stopped producing (the last one
+// notes the percpu memory parked in caches), give back what the program
+// holds, drain this CPU's caches, and return this CPU's raw numbers.
+//
+// Deferred work (percpu balance) runs between steps, as on a kworker that
+// gets the CPU at the next scheduling point. A stop request (another CPU
+// crashed, the watchdog fired) ends the loop; the CPU then returns what it
+// has, marked stopped, and skips finish(): it may have been stopped inside
+// an operation, with locks held.
+import { resetLockStats, RunStopped, runPendingWork, workqueuePendingIndex, type CpuContext } from '@percpu-lab/machine';
+import { attachPoint } from '../../boot.js';
+import { instantiate, type CpuRun } from '../../workloads/instantiate.js';
+import type { CpuRaw, PointSpec } from '../engine.js';
+import { maybeInjectFault } from './fault.js';
+import { runBarrier, setParkedBytes } from './control.js';
+
+export interface ThreadsJobArgs {
+  spec: PointSpec;
+}
+
+export interface ThreadsCpuResult extends CpuRaw {
+  /** The run was stopped before this CPU finished its window. */
+  stopped: boolean;
+}
+
+/** Steps between checks of the stop flag and the deadline when no op completes. */
+const CHECK_EVERY = 16;
+
+interface Window {
+  ops: number;
+  stopped: boolean;
+}
+
+/** Run steps until `quota` ops or `deadline` (ns on this CPU's clock); stop requests end it early. */
+function runWindow(ctx: CpuContext<ThreadsJobArgs>, run: CpuRun, quota: number, deadline: number, measured: boolean): Window {
+  const { cpu } = ctx;
+  const fault = measured ? ctx.args.spec.fault : null;
+  const pending = workqueuePendingIndex(ctx.kernel);
+  let ops = 0;
+  let steps = 0;
+  try {
+    while (ops < quota) {
+      const n = run.program.step();
+      runPendingWork(cpu, pending);
+      if (n > 0) {
+        ops += n;
+        ctx.progress();
+        if (maybeInjectFault(ctx, fault, ops)) return { ops, stopped: true };
+        if (cpu.now() >= deadline) break;
+      }
+      if (++steps % CHECK_EVERY === 0) {
+        if (ctx.shouldStop()) return { ops, stopped: true };
+        if (cpu.now() >= deadline) break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof RunStopped) return { ops, stopped: true };
+    throw e;
+  }
+  return { ops, stopped: false };
+}
+
+export function cpuMain(ctx: CpuContext<ThreadsJobArgs>): ThreadsCpuResult {
+  const { kernel, cpu, args: { spec } } = ctx;
+  const attached = attachPoint(kernel, spec);
+  const run = instantiate(kernel, cpu, spec, attached);
+  const result = (ops: number, elapsedNs: number, stopped: boolean): ThreadsCpuResult => ({
+    cpu: cpu.id, ops, elapsedNs, latency: run.rec.snapshot(), tally: run.rec.tally, stopped,
+  });
+
+  const warm = runWindow(ctx, run, spec.warmupOps, Infinity, false);
+  if (warm.stopped || !runBarrier(kernel, 'warm', ctx.cpus, ctx.shouldStop, () => resetLockStats(kernel))) {
+    return result(0, 0, true);
+  }
+  run.rec.resetLatency();
+
+  const t0 = cpu.now();
+  const deadline = spec.durationNs === null ? Infinity : t0 + spec.durationNs;
+  const w = runWindow(ctx, run, spec.opsPerCpu ?? Infinity, deadline, true);
+  const elapsedNs = cpu.now() - t0;
+  const noteParked = () => setParkedBytes(kernel, attached.mm.parkedPercpuBytes());
+  if (w.stopped || !runBarrier(kernel, 'done', ctx.cpus, ctx.shouldStop, noteParked)) return result(w.ops, elapsedNs, true);
+  run.program.finish();
+  attached.mm.drainCaches?.(cpu);
+  runPendingWork(cpu);
+  return result(w.ops, elapsedNs, false);
+}
