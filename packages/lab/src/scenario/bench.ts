@@ -1,0 +1,78 @@
+// The default scenario run — the main job of `pnpm bench` and
+// `percpu-lab bench`: every bench case run through the same path as
+// `percpu-lab run`, each case's summary printed and written to its own
+// output directory, then the acceptance figures the project promises,
+// printed with the measured values (never asserted here: a noisy host
+// must not fail a benchmark, it shows in the numbers).
+import { join } from 'node:path';
+import { listStrategies } from '@percpu-lab/mm';
+import { renderRun } from '../report/render.js';
+import type { ResultPoint, RunResult } from '../results/schema.js';
+import { writeResult } from '../results/write.js';
+import { ALLOCATOR_HEAVY_WORK_NS, BENCH_CASES } from './default.js';
+import { runScenario } from './run.js';
+import { parseScenario } from './validate.js';
+
+export interface BenchOptions {
+  /** Each case writes into a subdirectory of this. */
+  outDir: string;
+  /** Report lines (stdout). */
+  print(line: string): void;
+  /** Progress lines (stderr). */
+  log(line: string): void;
+}
+
+export interface BenchOutcome {
+  results: RunResult[];
+  /** Lines of the acceptance block. */
+  acceptance: string[];
+  /** True when every case ran completely and passed its checks. */
+  ok: boolean;
+}
+
+const SLAB_DTOR_TARGET = 1.8;
+
+function point(r: RunResult, strategy: string, cpus: number): ResultPoint | undefined {
+  return r.points.find((p) => p.strategy === strategy && p.cpus === cpus);
+}
+
+/** The acceptance figures of the allocator-heavy case, as measured. */
+export function acceptanceLines(heavy: RunResult): string[] {
+  const dtor = point(heavy, 'slab-dtor', 2);
+  const base = point(heavy, 'baseline', 2);
+  const x = (v: number | null | undefined) => (v == null ? 'n/a' : `${v.toFixed(2)}x`);
+  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'met' : 'NOT met');
+  const dtorOk = dtor?.speedup == null ? null : dtor.speedup >= SLAB_DTOR_TARGET;
+  const contentions = base?.locks.pcpu_alloc_mutex?.contentions ?? null;
+  const lower = dtor?.speedup == null || base?.speedup == null ? null : base.speedup < dtor.speedup - 0.15;
+  return [
+    `acceptance, allocator-heavy case (--work-ns ${ALLOCATOR_HEAVY_WORK_NS}), measured in this run:`,
+    `  slab-dtor speedup at 2 CPUs: ${x(dtor?.speedup)} (target >= ${SLAB_DTOR_TARGET}x): ${verdict(dtorOk)}`,
+    `  baseline pcpu_alloc_mutex contentions at 2 CPUs: ${contentions ?? 'n/a'} (target > 0): ${verdict(contentions === null ? null : contentions > 0)}`,
+    `  baseline speedup at 2 CPUs: ${x(base?.speedup)} vs slab-dtor ${x(dtor?.speedup)} (target: clearly lower): ${verdict(lower)}`,
+  ];
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchOutcome> {
+  const strategies = listStrategies().map((s) => s.name);
+  const results: RunResult[] = [];
+  for (const [i, c] of BENCH_CASES.entries()) {
+    opts.print('');
+    opts.print(`=== bench case ${i + 1}/${BENCH_CASES.length}: ${c.title} ===`);
+    const scenario = parseScenario(c.input, { file: 'built-in bench scenario', fromFlags: new Set(), strategies });
+    const result = await runScenario(scenario, { log: opts.log });
+    const lines = renderRun(result, 'summary');
+    for (const l of lines) opts.print(l);
+    const dir = join(opts.outDir, `case${i + 1}`);
+    writeResult(dir, result, renderRun(result, 'full'));
+    opts.print(`written: ${dir}/result.json (+ points.csv, locks.csv, report.txt)`);
+    results.push(result);
+    if (result.partial) break;
+  }
+  const heavy = results.find((r) => r.workNs?.value === ALLOCATOR_HEAVY_WORK_NS && !r.workNs.derived);
+  const acceptance = heavy === undefined ? ['acceptance: the allocator-heavy case did not run'] : acceptanceLines(heavy);
+  opts.print('');
+  for (const l of acceptance) opts.print(l);
+  const ok = results.length === BENCH_CASES.length && results.every((r) => !r.partial && r.failure === null);
+  return { results, acceptance, ok };
+}

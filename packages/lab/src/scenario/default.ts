@@ -1,0 +1,27 @@
+// The built-in scenario `pnpm bench` and `percpu-lab bench` run: doexec on
+// 1 and 2 CPUs with every strategy, twice — once with the derived default
+// work per cycle (the realistic case, where the percpu path is ~4 % of a
+// 1-CPU cycle) and once with --work-ns 2000 (allocator-heavy, where the
+// global percpu locks decide scaling). Sized by duration so the whole bench,
+// microbenchmarks included, stays within two minutes on a 2-core host.
+/** Seconds each point measures. */
+export const BENCH_POINT_SECONDS = 1.5;
+export const BENCH_WARMUP_OPS = 2000;
+export const ALLOCATOR_HEAVY_WORK_NS = 2000;
+
+export interface BenchCase {
+  title: string;
+  /** Scenario fields on top of the defaults (strategies: all). */
+  input: Record<string, unknown>;
+}
+
+export const BENCH_CASES: readonly BenchCase[] = [
+  {
+    title: 'doexec, default work per cycle (percpu path ≈ 4 % of a 1-CPU cycle)',
+    input: { workload: 'doexec', cpus: [1, 2], duration: BENCH_POINT_SECONDS, warmup: BENCH_WARMUP_OPS },
+  },
+  {
+    title: `doexec, allocator-heavy (--work-ns ${ALLOCATOR_HEAVY_WORK_NS})`,
+    input: { workload: 'doexec', cpus: [1, 2], duration: BENCH_POINT_SECONDS, warmup: BENCH_WARMUP_OPS, workNs: ALLOCATOR_HEAVY_WORK_NS },
+  },
+];

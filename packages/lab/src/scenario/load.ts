@@ -1,0 +1,45 @@
+// Reading a scenario: a JSON or YAML file (YAML is a superset of JSON, so
+// one parser reads both), merged with flags — a flag overrides the file's
+// field of the same name — then validated.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { listStrategies } from '@percpu-lab/mm';
+import { ScenarioFileError } from './errors.js';
+import { scenarioFromFlags } from './flags.js';
+import type { Scenario } from './schema.js';
+import { parseScenario } from './validate.js';
+
+/** Raw fields of a scenario file; the file must hold one mapping. */
+export function readScenarioFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ScenarioFileError(`cannot read scenario file ${path} (${code}); give the path of a JSON or YAML file`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
+    const what = (e as Error).message.split('\n')[0];
+    throw new ScenarioFileError(`${path}: not valid JSON or YAML${where}: ${what}`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ScenarioFileError(`${path}: expected a mapping of scenario fields (workload, cpus, strategies, ...) at the top level`);
+  }
+  return doc as Record<string, unknown>;
+}
+
+/** The scenario of a run: the file (if any) with flags on top, validated. */
+export function loadScenario(values: Record<string, string | boolean | undefined>): Scenario {
+  const file = typeof values.scenario === 'string' ? values.scenario : null;
+  const fromFile = file === null ? {} : readScenarioFile(file);
+  const flags = scenarioFromFlags(values);
+  return parseScenario({ ...fromFile, ...flags.raw }, {
+    file,
+    fromFlags: flags.fromFlags,
+    strategies: listStrategies().map((s) => s.name),
+  });
+}

@@ -1,0 +1,63 @@
+// Running a scenario: pick the engine, settle the work per cycle (derived
+// once per run and printed, unless given), run every point in order, and
+// assemble the result. The first point that fails ends the run: its partial
+// numbers are kept and marked, the points after it are not run, and the
+// result as a whole is partial. A point whose post-run checks fail (percpu
+// verify, rss count) fails the run the same way.
+import { oversubscriptionNote } from '@percpu-lab/machine';
+import { getEngine, type PointFailure } from '../engine/engine.js';
+import { pointResult } from '../metrics/point.js';
+import { buildResult } from '../results/build.js';
+import type { ResultPoint, RunResult } from '../results/schema.js';
+import { expandPoints, pointBase, pointName } from './points.js';
+import { MM_CYCLE_WORKLOADS, type Scenario } from './schema.js';
+
+export interface RunHooks {
+  /** Progress and derivation lines, as they happen (stderr in the CLI). */
+  log(line: string): void;
+}
+
+function checkFailure(p: ResultPoint): PointFailure | null {
+  for (const [name, c] of Object.entries(p.checks)) {
+    if (c.status === 'failed') return { kind: 'CheckFailed', message: `${name} check failed: ${c.detail}` };
+  }
+  return null;
+}
+
+export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<RunResult> {
+  const engine = await getEngine(scenario.engine);
+  const base = pointBase(scenario);
+  let workNs: RunResult['workNs'] = null;
+  if (MM_CYCLE_WORKLOADS.includes(scenario.workload)) {
+    if (scenario.workNs !== null) {
+      workNs = { value: scenario.workNs, derived: false, derivation: [] };
+    } else {
+      const d = await engine.deriveWorkNs({ ...base, cpus: 1, strategy: 'baseline' });
+      for (const line of d.text) hooks.log(line);
+      workNs = { value: d.workNs, derived: true, derivation: d.text };
+      base.knobs = { ...base.knobs, workNs: d.workNs };
+    }
+  }
+  const specs = expandPoints(scenario, base);
+  await engine.prepare(specs[0]!);
+  const oversubscription = engine.name === 'threads' ? oversubscriptionNote(Math.max(...scenario.cpus)) : '';
+  if (oversubscription !== '') hooks.log(oversubscription);
+
+  const points: ResultPoint[] = [];
+  let failure: RunResult['failure'] = null;
+  for (const [i, spec] of specs.entries()) {
+    const name = pointName(spec);
+    hooks.log(`[${i + 1}/${specs.length}] ${name} (${engine.name} engine)...`);
+    const t0 = Date.now();
+    const p = pointResult(await engine.runPoint(spec));
+    points.push(p);
+    const f = p.failure ?? checkFailure(p);
+    hooks.log(`[${i + 1}/${specs.length}] ${name}: ${Math.round(p.throughput)} ops/s over ${p.lifetimes} ops, ` +
+      `${((Date.now() - t0) / 1000).toFixed(1)} s${f === null ? '' : ` — FAILED: ${f.kind}: ${f.message}`}`);
+    if (f !== null) {
+      failure = { ...f, point: name };
+      break;
+    }
+  }
+  return buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure, oversubscription });
+}

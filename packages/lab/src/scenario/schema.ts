@@ -1,0 +1,117 @@
+// What a scenario is: the CPU counts of a scaling run, the strategies to
+// compare, one workload with its knobs, how long each point runs, and the
+// machine it runs on. It comes from flags or a JSON/YAML file; both go
+// through this one schema, so a field is validated the same way whatever
+// its source. Every field is declared once with the flag that sets it and a
+// sentence saying what it expects — that sentence is the error message.
+import { z } from 'zod';
+
+export const WORKLOAD_NAMES = ['doexec', 'spawn-remote', 'threads', 'replay-sizes'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+export const ENGINE_NAMES = ['threads', 'virtual'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** Workloads built around the mm life cycle, which take --work-ns. */
+export const MM_CYCLE_WORKLOADS: readonly WorkloadName[] = ['doexec', 'spawn-remote', 'threads'];
+
+/** The threads engine runs one worker per CPU; more than this is a job for the virtual engine. */
+export const MAX_THREADS_CPUS = 64;
+export const MAX_CPUS = 1024;
+
+export const DEFAULT_OPS = 10_000;
+export const DEFAULT_WARMUP = 1_000;
+export const DEFAULT_WATCHDOG_S = 5;
+export const DEFAULT_THREAD_PROB = 0.5;
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+
+const geometryNumbers = z.strictObject({
+  unitSize: int(4096),
+  staticSize: int(0),
+  reservedSize: int(0),
+  dynSize: int(4096),
+});
+
+const faultInject = z.strictObject({
+  cpu: int(0, MAX_CPUS - 1),
+  afterOps: int(0),
+  mode: z.enum(['crash', 'hang-holding-lock']),
+});
+
+interface FieldDef<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  /** What the field expects, phrased to follow "expected". */
+  expect: string;
+  /** The run flag that sets it. */
+  flag: string;
+  /** What it means, for --help. */
+  help: string;
+}
+
+function field<S extends z.ZodType>(schema: S, expect: string, flag: string, help: string): FieldDef<S> {
+  return { schema, expect, flag, help };
+}
+
+/** Every scenario field: its schema, its expectation and its flag. */
+export const FIELDS = {
+  workload: field(z.enum(WORKLOAD_NAMES), `one of ${WORKLOAD_NAMES.join(', ')}`, '--workload', 'benchmark to emulate (default doexec)'),
+  strategies: field(z.array(z.string().min(1)).min(1), 'a non-empty list of strategy names', '--strategy', 'comma list of mm strategies, or all (default all)'),
+  cpus: field(z.array(int(1, MAX_CPUS)).min(1), `a non-empty list of CPU counts, each an integer in 1..${MAX_CPUS}`, '--cpus', 'comma list of CPU counts, one point each (default 1)'),
+  engine: field(z.enum(ENGINE_NAMES), `one of ${ENGINE_NAMES.join(', ')}`, '--engine', 'threads (real workers) or virtual (virtual time); default threads'),
+  ops: field(int(1), 'a positive integer (measured operations per CPU)', '--ops', `measured operations per CPU (default ${DEFAULT_OPS} unless --duration)`),
+  duration: field(z.number().positive().max(3600), 'a number of seconds in (0, 3600]', '--duration', 'seconds per point; with --ops, whichever ends first'),
+  warmup: field(int(0), 'a non-negative integer (warm-up operations per CPU)', '--warmup', `operations per CPU before measuring (default ${DEFAULT_WARMUP})`),
+  seed: field(int(0, 2 ** 31 - 1), 'an integer in 0..2147483647', '--seed', 'seed of every CPU\'s random stream (default 1)'),
+  memory: field(z.string().regex(/^\d+(\.\d+)?\s*(KiB|MiB|GiB)$/), 'a size such as 256MiB or 1GiB', '--memory', 'kernel memory size (default 256MiB)'),
+  geometry: field(
+    z.union([z.string().min(1), geometryNumbers]),
+    'a percpu boot line ("percpu: Embedded 66 pages/cpu s233472 r8192 d28672 u1048576") or {unitSize, staticSize, reservedSize, dynSize} in bytes',
+    '--geometry',
+    'percpu first-chunk geometry (default: the 6.12 boot line of the percpu package)',
+  ),
+  workNs: field(int(0, 10_000_000_000), 'a non-negative integer number of nanoseconds', '--work-ns', 'exec-like work per cycle outside the allocators; default derived (4 % rule), 0 = allocator stress'),
+  threadProb: field(z.number().min(0).max(1), 'a probability in [0, 1]', '--thread-prob', `threads workload: chance a process gains a second thread (default ${DEFAULT_THREAD_PROB})`),
+  trace: field(z.string().min(1), 'the path of a percpu ftrace capture (text or .gz)', '--trace', 'replay-sizes workload: trace to take sizes and lifetimes from (default: the shipped 6.12 capture)'),
+  out: field(z.string().min(1), 'an output directory path', '--out', 'output directory for result JSON and CSV (default results/run-<time>)'),
+  watchdog: field(z.number().positive().max(600), 'a number of seconds in (0, 600]', '--watchdog', `seconds without progress before the run is aborted with a diagnosis (default ${DEFAULT_WATCHDOG_S})`),
+  profile: field(z.string().min(1), 'kernel, calibrated or the path of a cost profile file', '--profile', 'virtual engine cost profile (default kernel)'),
+  cpusPerSocket: field(int(1, MAX_CPUS), `an integer in 1..${MAX_CPUS}`, '--cpus-per-socket', 'virtual engine topology: CPUs per socket'),
+  faultInject: field(faultInject, '{cpu, afterOps, mode: crash|hang-holding-lock}', '(file only)', 'fault injection for testing the failure paths'),
+} as const satisfies Record<string, FieldDef>;
+
+export type FieldName = keyof typeof FIELDS;
+
+export const ScenarioInput = z.strictObject(
+  Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.schema.optional()])) as {
+    [K in FieldName]: z.ZodOptional<(typeof FIELDS)[K]['schema']>;
+  },
+);
+
+export type PercpuGeometryInput = z.infer<typeof geometryNumbers>;
+export type FaultInject = z.infer<typeof faultInject>;
+
+/** A validated scenario with every default filled in. */
+export interface Scenario {
+  workload: WorkloadName;
+  strategies: string[];
+  cpus: number[];
+  engine: EngineName;
+  /** Measured operations per CPU; null when the run is bounded by duration only. */
+  ops: number | null;
+  /** Seconds per point; null when bounded by ops only. With both, whichever comes first. */
+  duration: number | null;
+  warmup: number;
+  seed: number;
+  memory: string;
+  /** Boot line or numbers; null = the percpu package's default geometry. */
+  geometry: string | PercpuGeometryInput | null;
+  /** null = derive (doexec default) or not applicable. */
+  workNs: number | null;
+  threadProb: number | null;
+  trace: string | null;
+  out: string | null;
+  watchdog: number;
+  profile: string | null;
+  cpusPerSocket: number | null;
+  faultInject: FaultInject | null;
+}
