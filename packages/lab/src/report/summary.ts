@@ -1,0 +1,101 @@
+// The terminal summary of a run: a header saying what ran where, the
+// scaling table (strategies as rows, CPU counts side by side), then one
+// table per CPU count comparing the strategies on throughput, latency,
+// contended locks, percpu memory and the post-run checks.
+import type { ResultPoint, RunResult } from '../results/schema.js';
+import { textTable, type Cell } from './table.js';
+import { bytes, percent, rate } from './units.js';
+
+function header(r: RunResult): string[] {
+  const s = r.scenario;
+  const bound = [s.ops !== null ? `${s.ops} ops/CPU` : '', s.duration !== null ? `${s.duration} s/point` : ''].filter(Boolean).join(' or ');
+  const lines = [
+    `percpu-lab ${r.tool.version} · ${s.workload} · ${r.engine} engine · ${bound}, warm-up ${s.warmup} ops · seed ${r.seed}`,
+    `host: ${r.host.cores} cores (${r.host.cpuModel}), Node ${r.host.node}`,
+  ];
+  if (r.workNs !== null) lines.push(r.workNs.derived ? r.workNs.derivation.join('\n') : `work-ns ${r.workNs.value} (given)`);
+  if (r.oversubscription !== '') lines.push(r.oversubscription);
+  return lines;
+}
+
+function groupKey(p: ResultPoint): string {
+  return `${p.workload}/${p.engine}`;
+}
+
+/** Strategies as rows, throughput per CPU count side by side, then speedup and efficiency of each count above 1. */
+export function scalingTable(points: readonly ResultPoint[]): string[] {
+  const counts = [...new Set(points.map((p) => p.cpus))].sort((a, b) => a - b);
+  const strategies = [...new Set(points.map((p) => p.strategy))];
+  const at = (s: string, c: number) => points.find((p) => p.strategy === s && p.cpus === c);
+  const multi = counts.filter((c) => c > 1);
+  const columns = [
+    { title: 'strategy' },
+    ...counts.map((c) => ({ title: `${c} CPU${c > 1 ? 's' : ''}`, right: true })),
+    ...multi.flatMap((c) => [{ title: `speedup@${c}`, right: true }, { title: `eff@${c}`, right: true }]),
+  ];
+  const rows = strategies.map((s): Cell[] => [
+    s,
+    ...counts.map((c) => {
+      const p = at(s, c);
+      return p === undefined ? '-' : `${rate(p.throughput)}${p.status === 'complete' ? '' : ' (partial)'}`;
+    }),
+    ...multi.flatMap((c) => {
+      const p = at(s, c);
+      return [p?.speedup == null ? '-' : `${p.speedup.toFixed(2)}x`, p?.efficiency == null ? '-' : percent(p.efficiency, 0)];
+    }),
+  ]);
+  return textTable(columns, rows, '  ');
+}
+
+function contended(p: ResultPoint): string {
+  const l = Object.entries(p.locks).filter(([, x]) => x.contentions > 0).sort((a, b) => b[1].waitShare - a[1].waitShare);
+  if (l.length === 0) return 'none';
+  return l.slice(0, 2).map(([n, x]) => `${n} ${x.contentions} (${percent(x.waitShare)})`).join(', ');
+}
+
+function checks(p: ResultPoint): string {
+  const c = [p.checks.verify, p.checks.rss, p.checks.leak];
+  if (c.every((x) => x.status === 'passed')) return 'ok';
+  if (c.some((x) => x.status === 'failed')) return 'FAILED';
+  return 'skipped';
+}
+
+const us = (ns: number | undefined) => (ns === undefined ? '-' : (ns / 1000).toFixed(1));
+
+/** One CPU count: the strategies compared on everything a point measures. */
+export function cpuCountTable(points: readonly ResultPoint[]): string[] {
+  const ops = [...new Set(points.flatMap((p) => Object.keys(p.latency)))];
+  const columns = [
+    { title: 'strategy' }, { title: 'ops/s', right: true }, { title: 'per CPU', right: true },
+    ...ops.map((o) => ({ title: `${o} p50/p99 us`, right: true })),
+    { title: 'contended locks (contentions, CPU time waiting)' },
+    { title: 'percpu used', right: true }, { title: 'parked', right: true }, { title: 'checks' },
+  ];
+  const rows = points.map((p): Cell[] => [
+    p.strategy,
+    rate(p.throughput),
+    p.perCpu.map((c) => rate(c.throughput)).join(' '),
+    ...ops.map((o) => `${us(p.latency[o]?.p50Ns)} / ${us(p.latency[o]?.p99Ns)}`),
+    contended(p),
+    bytes(p.percpu.bytesInUse),
+    bytes(p.percpu.bytesParked),
+    checks(p),
+  ]);
+  return textTable(columns, rows, '  ');
+}
+
+export function summaryLines(r: RunResult): string[] {
+  const out = header(r);
+  const groups = [...new Set(r.points.map(groupKey))];
+  for (const g of groups) {
+    const pts = r.points.filter((p) => groupKey(p) === g);
+    out.push('', `${g}: throughput (ops/s), strategies side by side`, ...scalingTable(pts));
+    for (const c of [...new Set(pts.map((p) => p.cpus))]) {
+      out.push('', `${g} on ${c} CPU${c > 1 ? 's' : ''}:`, ...cpuCountTable(pts.filter((p) => p.cpus === c)));
+    }
+  }
+  if (r.status !== 'complete') {
+    out.push('', `RUN FAILED — results are PARTIAL: ${r.failure === null ? 'points missing' : `${r.failure.point}: ${r.failure.kind}: ${r.failure.message}`}`);
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+// Assembling the result of a run from its result points.
+import type { EngineName, PointFailure } from '../engine/engine.js';
+import { addScaling } from '../metrics/scaling.js';
+import type { Scenario } from '../scenario/schema.js';
+import { hostInfo, toolVersion } from './host.js';
+import { SCHEMA_NAME, SCHEMA_VERSION, type ResultPoint, type RunResult } from './schema.js';
+
+export interface ResultInput {
+  scenario: Scenario;
+  engine: EngineName;
+  workNs: RunResult['workNs'];
+  points: ResultPoint[];
+  /** Points the scenario asked for; fewer results than this means the run ended early. */
+  expectedPoints: number;
+  failure: (PointFailure & { point: string }) | null;
+  oversubscription: string;
+}
+
+export function buildResult(i: ResultInput, now = new Date()): RunResult {
+  addScaling(i.points);
+  const complete = i.failure === null && i.points.length === i.expectedPoints && i.points.every((p) => p.status === 'complete');
+  return {
+    schema: SCHEMA_NAME,
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'percpu-lab', version: toolVersion() },
+    createdAt: now.toISOString(),
+    host: hostInfo(),
+    engine: i.engine,
+    seed: i.scenario.seed,
+    scenario: i.scenario,
+    workNs: i.workNs,
+    oversubscribed: i.points.some((p) => p.oversubscribed > 0),
+    oversubscription: i.oversubscription,
+    status: complete ? 'complete' : 'partial',
+    partial: !complete,
+    failure: i.failure,
+    points: i.points,
+  };
+}

@@ -1,0 +1,112 @@
+// The result schema: what `percpu-lab run` writes as JSON (and prints with
+// --json), the same for both engines. Scripts, sweeps and the regression
+// gate read it, so fields are only ever added; a change that renames or
+// removes one bumps SCHEMA_VERSION.
+//
+// Units: times in ns (…Ns), throughput in operations (mm lifetimes, or
+// replayed allocations) per second of wall-clock or virtual time.
+import type { EngineName, PointChecks, PointFailure, PointStatus } from '../engine/engine.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { WorkloadTally } from '../workloads/tally.js';
+import type { PercpuView } from '../metrics/percpu.js';
+import type { SlabView } from '../metrics/slab.js';
+
+export const SCHEMA_NAME = 'percpu-lab/result';
+export const SCHEMA_VERSION = 1;
+
+export interface LatencySummary {
+  count: number;
+  meanNs: number;
+  p50Ns: number;
+  p90Ns: number;
+  p99Ns: number;
+  p999Ns: number;
+  maxNs: number;
+}
+
+/** One lock class over a point's measured window, lock_stat semantics (times in ns). */
+export interface LockResult {
+  /** From the lock word of a static lock; null for classes of locks embedded in objects. */
+  kind: 'mutex' | 'spinlock' | null;
+  acquisitions: number;
+  contentions: number;
+  waitTotalNs: number;
+  holdTotalNs: number;
+  conBounces: number;
+  acqBounces: number;
+  waitMinNs: number;
+  waitMaxNs: number;
+  holdMinNs: number;
+  holdMaxNs: number;
+  /** waitTotalNs over the CPU time of the window (Σ CPUs' elapsed): the share of CPU time spent waiting. */
+  waitShare: number;
+}
+
+export interface CpuResult {
+  cpu: number;
+  lifetimes: number;
+  elapsedNs: number;
+  throughput: number;
+  latency: Record<string, LatencySummary>;
+}
+
+export interface ResultPoint {
+  workload: string;
+  engine: EngineName;
+  strategy: string;
+  cpus: number;
+  status: PointStatus;
+  failure: PointFailure | null;
+  /** Operations completed in the measured window, all CPUs. */
+  lifetimes: number;
+  /** The longest CPU window (ns). */
+  elapsedNs: number;
+  /** Σ over CPUs of lifetimes / window: the aggregate rate, as per-process benchmarks sum processes. */
+  throughput: number;
+  /** throughput / the same strategy's 1-CPU throughput in this result, or null without a 1-CPU point. */
+  speedup: number | null;
+  /** speedup / cpus. */
+  efficiency: number | null;
+  perCpu: CpuResult[];
+  /** Merged over CPUs, by operation name (mmAlloc, mmdrop, or pcpuAlloc, freePercpu). */
+  latency: Record<string, LatencySummary>;
+  locks: Record<string, LockResult>;
+  percpu: PercpuView;
+  slab: SlabView[];
+  tally: WorkloadTally;
+  checks: PointChecks;
+  /** Emulated CPUs per host core when above 1, else 0. */
+  oversubscribed: number;
+  engineInfo: Record<string, string | number | null>;
+}
+
+export interface HostInfo {
+  cores: number;
+  node: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+}
+
+export interface RunResult {
+  schema: typeof SCHEMA_NAME;
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'percpu-lab'; version: string };
+  createdAt: string;
+  host: HostInfo;
+  engine: EngineName;
+  seed: number;
+  scenario: Scenario;
+  /** Work per mm cycle actually used, and how it was chosen. */
+  workNs: { value: number; derived: boolean; derivation: string[] } | null;
+  /** True when any point ran more CPUs than the host has cores. */
+  oversubscribed: boolean;
+  /** The line every output prints when oversubscribed, else ''. */
+  oversubscription: string;
+  /** 'partial' when any point failed or points are missing; such a result is never complete. */
+  status: PointStatus;
+  /** status === 'partial', as a flag for scripts. */
+  partial: boolean;
+  failure: (PointFailure & { point: string }) | null;
+  points: ResultPoint[];
+}
