@@ -47,29 +47,44 @@ function isPowerOf2(x: number): boolean {
 }
 
 /**
- * pcpu_alloc_area for the search loop: where the model would place the
- * area in `chunk` from `start`; claims it there, or at the forced
- * placement. Returns the byte offset claimed (in the forced chunk when
- * forced), -1 when the area does not fit in `chunk`.
+ * The chunk search of pcpu_alloc: the reserved chunk for reserved requests,
+ * else the slots from pcpu_size_to_slot(size) up to the free slot, head to
+ * tail, taking the first chunk where pcpu_find_block_fit and the exact
+ * search of pcpu_alloc_area both succeed. Returns the chunk (0 if none) and
+ * leaves the bit offset in p.foundBitOff and the largest skipped area in
+ * p.largest. With `commit` it moves chunks that fail in a low slot to slot 0
+ * as the kernel does; without, it only looks (the replayer's peek), which
+ * finds the same chunk because moved chunks were already passed over.
+ * Holds pcpu_lock.
  */
-function allocArea(p: PcpuCtx, chunk: number, bits: number, bitAlign: number, start: number, forced: ForcedPlacement | null): number {
-  const bitOff = pcpuAllocAreaSearch(p, chunk, bits, bitAlign, start);
-  if (bitOff < 0) return -1;
-  p.decisionChunk = chunk;
-  p.decisionOff = bitOff << PCPU_MIN_ALLOC_SHIFT;
-  if (p.largest.bits !== 0) pcpuBlockUpdateScan(p, chunk, p.largest.off, p.largest.bits);
-  if (forced === null) {
-    pcpuClaimArea(p, chunk, bitOff, bits);
-    return bitOff << PCPU_MIN_ALLOC_SHIFT;
+export function pcpuSearch(p: PcpuCtx, size: number, align: number, reserved: boolean, isAtomic: boolean, commit: boolean): number {
+  const m = p.mem;
+  const bits = size >>> PCPU_MIN_ALLOC_SHIFT;
+  const bitAlign = align >>> PCPU_MIN_ALLOC_SHIFT;
+  if (reserved && p.reservedChunk !== 0) return fitIn(p, p.reservedChunk, bits, bitAlign, isAtomic) ? p.reservedChunk : 0;
+  for (let slot = pcpuSizeToSlot(p, size); slot <= p.freeSlot; slot++) {
+    const head = p.slotHead(slot);
+    for (let pos = ListHead.next.get(m, head); pos !== head; ) {
+      const next = ListHead.next.get(m, pos);
+      const chunk = pos - C.list.offset;
+      const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
+      if (start < 0) {
+        if (commit && slot < PCPU_SLOT_FAIL_THRESHOLD) pcpuChunkMove(p, chunk, 0);
+      } else {
+        p.foundBitOff = pcpuAllocAreaSearch(p, chunk, bits, bitAlign, start);
+        if (p.foundBitOff >= 0) return chunk;
+      }
+      pos = next;
+    }
   }
-  pcpuClaimArea(p, forced.chunk, forced.bitOff, bits);
-  return forced.bitOff << PCPU_MIN_ALLOC_SHIFT;
+  return 0;
 }
 
-/** The kernel found room where the model found none: take it there. */
-function claimForced(p: PcpuCtx, forced: ForcedPlacement, bits: number): number {
-  pcpuClaimArea(p, forced.chunk, forced.bitOff, bits);
-  return forced.bitOff << PCPU_MIN_ALLOC_SHIFT;
+function fitIn(p: PcpuCtx, chunk: number, bits: number, bitAlign: number, isAtomic: boolean): boolean {
+  const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
+  if (start < 0) return false;
+  p.foundBitOff = pcpuAllocAreaSearch(p, chunk, bits, bitAlign, start);
+  return p.foundBitOff >= 0;
 }
 
 /** pcpu_stats_area_alloc (under pcpu_lock), plus the size histogram. */
@@ -131,7 +146,6 @@ export function pcpuAlloc(
     return 0;
   }
   const bits = size >>> PCPU_MIN_ALLOC_SHIFT;
-  const bitAlign = align >>> PCPU_MIN_ALLOC_SHIFT;
   p.decisionChunk = 0;
   p.decisionOff = -1;
 
@@ -139,54 +153,39 @@ export function pcpuAlloc(
   else p.allocMutex.lock(cpu);
   p.pcpuLock.lock(cpu);
 
-  let chunk = 0;
-  let off = -1;
-  if (reserved && p.reservedChunk !== 0) {
-    chunk = p.reservedChunk;
-    const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
-    if (start >= 0) off = allocArea(p, chunk, bits, bitAlign, start, forced);
-    if (off < 0 && forced !== null) off = claimForced(p, forced, bits);
-    if (off < 0) return fail(p, cpu, isAtomic, true);
-    if (forced !== null) chunk = forced.chunk;
-  } else {
-    for (;;) {
-      for (let slot = pcpuSizeToSlot(p, size); slot <= p.freeSlot && off < 0; slot++) {
-        const head = p.slotHead(slot);
-        for (let pos = ListHead.next.get(m, head); pos !== head; ) {
-          const next = ListHead.next.get(m, pos);
-          chunk = pos - C.list.offset;
-          const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
-          if (start < 0) {
-            if (slot < PCPU_SLOT_FAIL_THRESHOLD) pcpuChunkMove(p, chunk, 0);
-          } else {
-            off = allocArea(p, chunk, bits, bitAlign, start, forced);
-            if (off >= 0) {
-              if (forced !== null) chunk = forced.chunk;
-              pcpuReintegrateChunk(p, chunk);
-              break;
-            }
-          }
-          pos = next;
-        }
-      }
-      if (off >= 0) break;
-      if (forced !== null) {
-        chunk = forced.chunk;
-        off = claimForced(p, forced, bits);
-        break;
-      }
-      p.pcpuLock.unlock(cpu);
-      if (isAtomic) return fail(p, cpu, isAtomic, false);
-      if (listEmpty(m, p.slotHead(p.freeSlot))) {
-        const fresh = pcpuCreateChunk(p, cpu);
-        if (fresh === 0) return fail(p, cpu, isAtomic, false);
-        p.pcpuLock.lock(cpu);
-        pcpuChunkRelocate(p, fresh, -1);
-      } else {
-        p.pcpuLock.lock(cpu);
-      }
+  let chunk: number;
+  for (;;) {
+    chunk = pcpuSearch(p, size, align, reserved, isAtomic, true);
+    if (chunk !== 0) {
+      p.decisionChunk = chunk;
+      p.decisionOff = p.foundBitOff << PCPU_MIN_ALLOC_SHIFT;
+      // The rest of pcpu_alloc_area: note the skipped area, claim.
+      if (p.largest.bits !== 0) pcpuBlockUpdateScan(p, chunk, p.largest.off, p.largest.bits);
+      if (forced === null) pcpuClaimArea(p, chunk, p.foundBitOff, bits);
+      break;
+    }
+    // The kernel found room where the model found none: take it there.
+    if (forced !== null) break;
+    if (reserved && p.reservedChunk !== 0) return fail(p, cpu, isAtomic, true);
+    p.pcpuLock.unlock(cpu);
+    if (isAtomic) return fail(p, cpu, isAtomic, false);
+    // No space left: create a chunk unless a free one exists, and retry.
+    if (listEmpty(m, p.slotHead(p.freeSlot))) {
+      const fresh = pcpuCreateChunk(p, cpu);
+      if (fresh === 0) return fail(p, cpu, isAtomic, false);
+      p.pcpuLock.lock(cpu);
+      pcpuChunkRelocate(p, fresh, -1);
+    } else {
+      p.pcpuLock.lock(cpu);
     }
   }
+  let off = p.foundBitOff << PCPU_MIN_ALLOC_SHIFT;
+  if (forced !== null) {
+    chunk = forced.chunk;
+    off = forced.bitOff << PCPU_MIN_ALLOC_SHIFT;
+    pcpuClaimArea(p, chunk, forced.bitOff, bits);
+  }
+  if (!reserved || p.reservedChunk === 0) pcpuReintegrateChunk(p, chunk);
 
   statsAreaAlloc(p, chunk, size);
   p.pcpuLock.unlock(cpu);

@@ -95,6 +95,8 @@ export class PcpuCtx extends PcpuMem {
    */
   decisionChunk = 0;
   decisionOff = -1;
+  /** Bit offset pcpuSearch found in the chunk it returned. */
+  foundBitOff = -1;
 
   constructor(kernel: Kernel) {
     super(kernel);
