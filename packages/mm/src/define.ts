@@ -3,7 +3,7 @@
 // the strategy's own mm cache (`mm_struct:<name>`, with ctor and dtor when
 // the state lives with the slab object) and whatever its front keeps in
 // kernel memory; attach wires the per-CPU objects into one MmPath.
-import { CACHE_LINE, struct, type Cpu, type Kernel } from '@percpu-lab/machine';
+import { CACHE_LINE, struct, type Kernel } from '@percpu-lab/machine';
 import { bindSlabCtor, bindSlabDtor, KmemCache, kmemCacheCreate } from '@percpu-lab/slab';
 import { mmBoot } from './boot.js';
 import { BadMmOptions } from './errors.js';
@@ -20,8 +20,6 @@ import type { MmOps, MmOptions, MmStrategy } from './strategy.js';
 export interface FrontRecipe {
   boot?(kernel: Kernel, strategy: string, opts: MmOptions): void;
   attach(kernel: Kernel, strategy: string): PercpuFront;
-  /** End-of-run drain of this CPU's share of the front. */
-  drain?(front: PercpuFront, cpu: Cpu): void;
 }
 
 export interface MmStrategyRecipe {
@@ -76,7 +74,6 @@ export function defineMmStrategy(r: MmStrategyRecipe): MmStrategy {
         bindSlabCtor(kernel, ctorName(r.name), (cpu, obj) => state.create(cpu, obj));
         bindSlabDtor(kernel, dtorName(r.name), (cpu, obj) => state.destroy(cpu, obj));
       }
-      const drain = r.front.drain;
       return new MmPath(kernel, {
         cache: new KmemCache(kernel, mmCacheName(r.name)),
         lifetime: r.lifetime,
@@ -84,7 +81,6 @@ export function defineMmStrategy(r: MmStrategyRecipe): MmStrategy {
         state,
         cids,
         pgds: new Pgds(kernel, booted),
-        ...(drain === undefined ? {} : { drainFront: (cpu: Cpu) => drain(front, cpu) }),
       });
     },
   };

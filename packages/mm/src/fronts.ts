@@ -12,5 +12,4 @@ export const directFront: FrontRecipe = {
 export const objCacheFront: FrontRecipe = {
   boot: (kernel, strategy, opts) => pcpuObjCacheBoot(kernel, strategy, opts.pcpuCacheBatch),
   attach: (kernel, strategy) => new PcpuObjCache(kernel, strategy),
-  drain: (front, cpu) => (front as PcpuObjCache).drainCpu(cpu),
 };

@@ -35,8 +35,6 @@ export interface MmPlan {
   readonly state: MmPercpuState;
   readonly cids: MmCids;
   readonly pgds: Pgds;
-  /** What drainCaches does beyond the mm slab (the object cache's stacks). */
-  readonly drainFront?: (cpu: Cpu) => void;
 }
 
 export class MmPath implements MmOps {
@@ -105,7 +103,7 @@ export class MmPath implements MmOps {
 
   drainCaches(cpu: Cpu): void {
     this.plan.cache.kmemCacheShrink(cpu);
-    this.plan.drainFront?.(cpu);
+    this.plan.front.drainCpu(cpu);
   }
 
   /** mm_init(): false with everything undone if any step fails. */

@@ -136,7 +136,6 @@ export class PcpuObjCache implements PercpuFront {
     return bytes;
   }
 
-  /** Give every area this CPU holds back to the allocator (teardown, before verify()). */
   drainCpu(cpu: Cpu): void {
     for (let cls = 0; cls < NR_SIZE_CLASSES; cls++) {
       const stack = this.stack(cpu.id, cls);

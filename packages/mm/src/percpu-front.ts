@@ -12,6 +12,8 @@ export interface PercpuFront {
   free(cpu: Cpu, ptr: number, size: number, align: number): void;
   /** Percpu bytes (all units) the front holds that no user owns. */
   parkedBytes(): number;
+  /** Give back whatever this CPU's share of the front holds (end of run, before verify()). */
+  drainCpu(cpu: Cpu): void;
 }
 
 const attached = new WeakMap<Kernel, Percpu>();
@@ -42,4 +44,6 @@ export class DirectFront implements PercpuFront {
   parkedBytes(): number {
     return 0;
   }
+
+  drainCpu(): void {}
 }

@@ -131,6 +131,7 @@ export class KmemCache {
   kmemCacheFree(cpu: Cpu, obj: number): void {
     const c = this.cpuSlab + cpu.id * this.cpuSize;
     const i32 = this.i32;
+    // virt_to_slab(): slabs are naturally aligned buddy blocks.
     const slab = this.zoneStart + ((obj - this.zoneStart) & this.slabMask);
     if (slab === i32[(c >> 2) + CPU_SLAB] && obj !== 0) {
       const head = i32[(c >> 2) + CPU_FREELIST]!;
@@ -178,17 +179,12 @@ export class KmemCache {
     return readSlabStats(this.kernel, this.name);
   }
 
-  /** The slab an object belongs to (virt_to_slab). */
-  slabOf(obj: number): number {
-    return this.zoneStart + ((obj - this.zoneStart) & this.slabMask);
-  }
-
   /** Address of object `idx` (1-based, as in the freelist word) of `slab`. */
-  objAddr(slab: number, idx: number): number {
+  private objAddr(slab: number, idx: number): number {
     return idx === 0 ? 0 : slab + this.objStart + (idx - 1) * this.size;
   }
 
-  getFreepointer(obj: number): number {
+  private getFreepointer(obj: number): number {
     return this.i32[(obj + this.offset) >> 2]!;
   }
 

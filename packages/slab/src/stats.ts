@@ -4,7 +4,7 @@
 import type { Kernel } from '@percpu-lab/machine';
 import { cacheSymbol } from './create.js';
 import { SlabError } from './errors.js';
-import { KmemCacheCpu, KmemCacheDesc, KmemCacheNode, NR_SLAB_STATS, SLAB_STAT_NAMES, Stat, type SlabStatName } from './layout.js';
+import { KmemCacheCpu, KmemCacheDesc, KmemCacheNode, NR_SLAB_STATS, SLAB_STAT_NAMES, type SlabStatName } from './layout.js';
 
 export type SlabCounters = Record<SlabStatName, number>;
 
@@ -70,9 +70,4 @@ export function readSlabStats(kernel: Kernel, name: string): SlabStats {
     min_partial: KmemCacheDesc.minPartial.get(m, s),
     perCpu,
   };
-}
-
-/** Index of one counter in a CPU's stat array (f64 units), for the hot paths. */
-export function statIndex(cpuBlock: number, item: Stat): number {
-  return (KmemCacheCpu.stat.addr(cpuBlock) >> 3) + item;
 }
