@@ -89,6 +89,29 @@ export class LockTimeline {
   insert(s: number, e: number, cpu: number): void {
     this.busySum += e - s;
     this.busyCount++;
+    const { starts, ends, cpus } = this;
+    const last = this.tail - 1;
+    // Fast paths, the common cases: the new interval comes after every other
+    // one, touching the last (a queue of waiters) or not (an idle lock).
+    if (last < this.head || starts[last]! <= s) {
+      if (last >= this.head && ends[last]! >= s) {
+        if (e >= ends[last]!) {
+          ends[last] = e;
+          cpus[last] = cpu;
+        }
+        return;
+      }
+      if (this.tail < starts.length) {
+        starts[this.tail] = s;
+        ends[this.tail] = e;
+        cpus[this.tail++] = cpu;
+        return;
+      }
+    }
+    this.insertSlow(s, e, cpu);
+  }
+
+  private insertSlow(s: number, e: number, cpu: number): void {
     if (this.tail === this.starts.length) this.makeRoom();
     const { starts, ends, cpus } = this;
     let j = this.tail;

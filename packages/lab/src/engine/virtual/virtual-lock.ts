@@ -33,6 +33,11 @@ import { LockTimeline } from './timeline.js';
 import { VirtualCpu } from './virtual-cpu.js';
 import { VirtualConfigError } from './errors.js';
 
+// Int32Array offsets inside a CPU's control block (lockdep-lite reads them on every mutex lock).
+const AREA_WORDS = CpuArea.size >> 2;
+const AREA_ATOMIC_DEPTH = CpuArea.atomicDepth.offset >> 2;
+const AREA_ATOMIC_WHY = CpuArea.atomicWhy.offset >> 2;
+
 class VirtualLock implements Lock {
   readonly classId: number;
   private readonly timeline = new LockTimeline();
@@ -43,10 +48,17 @@ class VirtualLock implements Lock {
   private readonly spinWindowNs: number;
   private readonly sleepWakeNs: number;
   private readonly stat: boolean;
+  private readonly i32: Int32Array;
   private readonly f64: Float64Array;
-  /** Float64Array index of CPU 0's lock_stat slot for this class; CPU c's is LOCK_STAT_CPU_STRIDE further per CPU. */
+  // Typed-array indices of the lock word's fields, from its struct declaration.
+  private readonly wordIdx: number;
+  private readonly lastCpuIdx: number;
+  private readonly acquiredAtIdx: number;
+  private readonly freeAtIdx: number;
+  /** Float64Array index of CPU 0's lock_stat slot for this class; each CPU is LOCK_STAT_CPU_STRIDE further. */
   private readonly statIdx: number;
-  private readonly areas: number;
+  /** Int32Array index of CPU 0's control block. */
+  private readonly areaIdx: number;
   /** Start of the current holder's busy interval on the timeline. */
   private busyFrom = 0;
 
@@ -57,66 +69,74 @@ class VirtualLock implements Lock {
     private readonly ctx: VirtualContext,
   ) {
     const p = ctx.profile;
+    const m = kernel.mem;
     this.mutex = kind === LockKind.Mutex;
-    this.classId = LockWord.classId.get(kernel.mem, addr);
+    this.classId = LockWord.classId.get(m, addr);
     this.lockNs = this.mutex ? p.mutexLockNs : p.spinLockNs;
     this.unlockNs = this.mutex ? p.mutexUnlockNs : p.spinUnlockNs;
     this.dataLines = p.lockDataLinesByClass[kernel.lockClassName(this.classId)] ?? p.lockDataLines;
     this.spinWindowNs = p.mutexSpinWindowNs;
     this.sleepWakeNs = p.mutexSleepWakeNs;
     this.stat = kernel.lockStatEnabled;
-    this.f64 = kernel.mem.f64;
+    this.i32 = m.i32;
+    this.f64 = m.f64;
+    this.wordIdx = LockWord.word.index(addr);
+    this.lastCpuIdx = LockWord.lastCpu.index(addr);
+    this.acquiredAtIdx = (addr + LockWord.acquiredAt.offset) >> 3;
+    this.freeAtIdx = (addr + LockWord.freeAt.offset) >> 3;
     this.statIdx = lockStatAddr(kernel, 0, this.classId) >> 3;
-    this.areas = cpuAreaAddr(kernel, 0);
+    this.areaIdx = cpuAreaAddr(kernel, 0) >> 2;
   }
 
   lock(cpu: Cpu): void {
     const v = this.virtualCpu(cpu);
-    this.checkFree(v);
-    if (this.mutex) this.mightSleep(v);
+    const id = v.id;
+    if (this.i32[this.wordIdx] !== 0) this.held(id);
+    if (this.mutex && this.i32[this.areaIdx + id * AREA_WORDS + AREA_ATOMIC_DEPTH] !== 0) this.sleepInAtomic(id);
     const t = v.clock;
     const g = this.freeFrom(t);
     const pred = this.timeline.pred;
-    const bounced = pred !== -1 && pred !== v.id;
-    const transfer = bounced ? this.ctx.transferNs(pred, v.id) : 0;
+    const bounced = pred !== -1 && pred !== id;
+    const transfer = bounced ? this.ctx.transferNs(pred, id) : 0;
     let acquired = g + this.lockNs + transfer;
     if (this.mutex && g - t > this.spinWindowNs) acquired += this.sleepWakeNs;
     this.take(v, g, acquired);
-    if (this.stat) lockStatAcquired(this.f64, this.statIdx + v.id * LOCK_STAT_CPU_STRIDE, bounced, g > t ? acquired - t : -1);
+    if (this.stat) lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, bounced, g > t ? acquired - t : -1);
     v.clock += this.dataLines * transfer;
   }
 
   trylock(cpu: Cpu): boolean {
     const v = this.virtualCpu(cpu);
-    this.checkFree(v);
+    const id = v.id;
+    if (this.i32[this.wordIdx] !== 0) this.held(id);
     const t = v.clock;
     if (this.freeFrom(t) !== t) return false;
     const pred = this.timeline.pred;
-    const bounced = pred !== -1 && pred !== v.id;
-    const transfer = bounced ? this.ctx.transferNs(pred, v.id) : 0;
+    const bounced = pred !== -1 && pred !== id;
+    const transfer = bounced ? this.ctx.transferNs(pred, id) : 0;
     this.take(v, t, t + this.lockNs + transfer);
-    if (this.stat) lockStatAcquired(this.f64, this.statIdx + v.id * LOCK_STAT_CPU_STRIDE, bounced, -1);
+    if (this.stat) lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, bounced, -1);
     v.clock += this.dataLines * transfer;
     return true;
   }
 
   unlock(cpu: Cpu): void {
     const v = this.virtualCpu(cpu);
-    const m = this.kernel.mem;
-    const w = LockWord.word.get(m, this.addr);
-    if (w !== lockWordFor(v.id)) {
-      throw new LockError(`CPU ${v.id} unlocked ${this.name()} held by ${w === 0 ? 'nobody' : `CPU ${lockOwnerOf(w)}`}`);
+    const id = v.id;
+    const w = this.i32[this.wordIdx]!;
+    if (w !== lockWordFor(id)) {
+      throw new LockError(`CPU ${id} unlocked ${this.name()} held by ${w === 0 ? 'nobody' : `CPU ${lockOwnerOf(w)}`}`);
     }
     const u = v.clock;
-    if (this.stat) lockStatReleased(this.f64, this.statIdx + v.id * LOCK_STAT_CPU_STRIDE, u - LockWord.acquiredAt.get(m, this.addr));
-    this.timeline.insert(this.busyFrom, u, v.id);
-    if (u > LockWord.freeAt.get(m, this.addr)) LockWord.freeAt.set(m, this.addr, u);
-    LockWord.word.set(m, this.addr, 0);
+    if (this.stat) lockStatReleased(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, u - this.f64[this.acquiredAtIdx]!);
+    this.timeline.insert(this.busyFrom, u, id);
+    if (u > this.f64[this.freeAtIdx]!) this.f64[this.freeAtIdx] = u;
+    this.i32[this.wordIdx] = 0;
     v.clock = u + this.unlockNs;
   }
 
   owner(): number {
-    const w = LockWord.word.get(this.kernel.mem, this.addr);
+    const w = this.i32[this.wordIdx]!;
     return w === 0 ? -1 : lockOwnerOf(w);
   }
 
@@ -127,38 +147,32 @@ class VirtualLock implements Lock {
   /** Earliest free time >= t on the timeline, after forgetting what is past for every CPU. */
   private freeFrom(t: number): number {
     // lockInit() zeroes freeAt: a word re-initialised in a reused object starts a new timeline.
-    if (this.timeline.length > 0 && LockWord.freeAt.get(this.kernel.mem, this.addr) === 0) this.timeline.reset();
+    if (this.timeline.length > 0 && this.f64[this.freeAtIdx] === 0) this.timeline.reset();
     this.timeline.prune(this.ctx.horizon);
     return this.timeline.findFree(t);
   }
 
   private take(v: VirtualCpu, busyFrom: number, acquired: number): void {
-    const m = this.kernel.mem;
     this.busyFrom = busyFrom;
     v.clock = acquired;
-    LockWord.word.set(m, this.addr, lockWordFor(v.id));
-    LockWord.lastCpu.set(m, this.addr, v.id);
-    LockWord.acquiredAt.set(m, this.addr, acquired);
+    this.i32[this.wordIdx] = lockWordFor(v.id);
+    this.i32[this.lastCpuIdx] = v.id;
+    this.f64[this.acquiredAtIdx] = acquired;
   }
 
-  private checkFree(v: VirtualCpu): void {
-    const w = LockWord.word.get(this.kernel.mem, this.addr);
-    if (w === 0) return;
-    const owner = lockOwnerOf(w);
-    if (owner === v.id) throw new LockError(`CPU ${v.id} takes ${this.name()} recursively`);
+  /** The word is taken: recursion, or a lock kept across steps. */
+  private held(id: number): never {
+    const owner = lockOwnerOf(this.i32[this.wordIdx]!);
+    if (owner === id) throw new LockError(`CPU ${id} takes ${this.name()} recursively`);
     throw new LockError(
-      `CPU ${v.id} found ${this.name()} still held by CPU ${owner}: the virtual engine needs every program step to release the locks it takes`,
+      `CPU ${id} found ${this.name()} still held by CPU ${owner}: the virtual engine needs every program step to release the locks it takes`,
     );
   }
 
   /** might_sleep(): a mutex may not be taken in atomic context. */
-  private mightSleep(v: VirtualCpu): void {
-    const m = this.kernel.mem;
-    const area = this.areas + v.id * CpuArea.size;
-    if (CpuArea.atomicDepth.get(m, area) !== 0) {
-      const why = atomicContextName(CpuArea.atomicWhy.get(m, area));
-      throw new LockError(`CPU ${v.id}: sleeping lock ${this.name()} taken in atomic context (${why})`);
-    }
+  private sleepInAtomic(id: number): never {
+    const why = this.i32[this.areaIdx + id * AREA_WORDS + AREA_ATOMIC_WHY]!;
+    throw new LockError(`CPU ${id}: sleeping lock ${this.name()} taken in atomic context (${atomicContextName(why)})`);
   }
 
   private virtualCpu(cpu: Cpu): VirtualCpu {

@@ -1,0 +1,48 @@
+// Real mm lifetimes on the virtual engine with the kernel profile and its
+// doexec work: baseline's throughput can never beat what pcpu_alloc_mutex
+// lets through (1 / (acquisitions per lifetime x mean hold)) and its curve
+// flattens, while slab-dtor, which keeps the percpu allocations in its
+// cached objects, keeps scaling.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadProfile, runVirtual } from '../src/engine/virtual/index.js';
+import { bootVirtualMm, lifetimeProgram } from './fixtures/virtual-mm.js';
+import { statOf } from './fixtures/virtual-machine.js';
+
+const WORK_NS = loadProfile('kernel').doexecWorkNs;
+const CPUS = [1, 16, 64, 128];
+
+function point(strategy: string, n: number) {
+  const { kernel, cpus, mm, percpu } = bootVirtualMm(strategy, n);
+  const r = runVirtual({ kernel, cpus, programs: cpus.map((c) => lifetimeProgram(c, mm, WORK_NS)), opsPerCpu: 40, warmupOps: 10 });
+  percpu.verify();
+  const mutex = statOf(r.locks, 'pcpu_alloc_mutex');
+  const mutexNsPerLifetime = mutex.holdTotalNs / r.totalOps;
+  return { n, opsPerSec: r.opsPerSec, bound: mutexNsPerLifetime > 0 ? 1e9 / mutexNsPerLifetime : Infinity, mutexAcq: mutex.acquisitions };
+}
+
+test('baseline never beats the pcpu_alloc_mutex bound, and its curve flattens', () => {
+  const curve = CPUS.map((n) => point('baseline', n));
+  for (const p of curve) assert.ok(p.opsPerSec <= p.bound, `${p.n} CPUs: ${p.opsPerSec} lifetimes/s exceeds the mutex bound ${p.bound}`);
+  const [one, , c64, c128] = curve as [typeof curve[0], typeof curve[0], typeof curve[0], typeof curve[0]];
+  assert.ok(c128.opsPerSec < 1.15 * c64.opsPerSec, `doubling 64 -> 128 CPUs should gain little: ${c64.opsPerSec} -> ${c128.opsPerSec}`);
+  assert.ok(c128.opsPerSec / (128 * one.opsPerSec) < 0.7, 'per-CPU efficiency at 128 CPUs must have collapsed');
+});
+
+test('slab-dtor keeps scaling and takes no pcpu_alloc_mutex in steady state', () => {
+  const curve = CPUS.map((n) => point('slab-dtor', n));
+  const one = curve[0]!;
+  for (const p of curve) {
+    assert.ok(p.opsPerSec >= 0.9 * p.n * one.opsPerSec, `${p.n} CPUs: ${p.opsPerSec} lifetimes/s is below 90 % of linear`);
+    assert.equal(p.mutexAcq, 0);
+  }
+});
+
+test('baseline mm lifetimes run on 1024 CPUs and leave the allocators consistent', () => {
+  const { kernel, cpus, mm, percpu } = bootVirtualMm('baseline', 1024, 512 * 1024 * 1024);
+  const r = runVirtual({ kernel, cpus, programs: cpus.map((c) => lifetimeProgram(c, mm, WORK_NS)), opsPerCpu: 2, warmupOps: 1 });
+  assert.equal(r.totalOps, 2048);
+  assert.equal(percpu.stats().nrPossible, 1024);
+  percpu.verify();
+  assert.ok(statOf(r.locks, 'pcpu_alloc_mutex').contentions > 0);
+});
