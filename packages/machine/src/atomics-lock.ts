@@ -11,78 +11,90 @@
 // (kernel/locking/qspinlock_paravirt.h, SPIN_THRESHOLD); without that, more
 // workers than host cores turn spinning into collapse.
 //
+// Owner tracking is free: the word that the fast-path CAS writes names the
+// owner CPU. Lockdep-lite checks: recursive locking and unlock by a non-owner
+// throw LockError, found on the slow paths only; a mutex taken inside an
+// atomic section (atomicEnter) throws, as might_sleep() would complain.
+//
 // Every wait is sliced so a CPU notices a stop request (watchdog, another
-// CPU's crash) and never sleeps forever on a lock whose owner died.
+// CPU's crash) and never sleeps forever on a lock whose owner died. While a
+// CPU is on a slow path its CpuArea names the lock it wants, so the pool's
+// watchdog can say who waits for what.
+//
+// Lock statistics (lockstat.ts), when on, cost two clock reads per
+// acquire/release pair (hold time), plus two more when contended (wait).
 import { atomicContextName, CpuArea, CpuState, type Cpu } from './cpu.js';
 import { LockError, RunStopped } from './errors.js';
 import type { Kernel } from './kernel.js';
-import { LOCK_WAITERS, LockKind, LockWord, lockOwnerOf, lockWordFor, type Lock, type LockOps } from './lock.js';
-import { lockStatAcquired, lockStatAddr, lockStatReleased } from './lockstat.js';
+import { LOCK_WAITERS, LockKind, LockWord, lockOwnerOf, type Lock, type LockOps } from './lock.js';
+import { LOCK_STAT_CPU_STRIDE, lockStatAcquired, lockStatAddr, lockStatReleased } from './lockstat.js';
 
-/** Optimistic spin budget of the mutex, in polls of the lock word. */
+/**
+ * Optimistic spin budget of the mutex, in polls of the lock word (~20 ns
+ * each): tens of µs, about what one sleep/wake round trip costs here.
+ */
 const MUTEX_SPIN_POLLS = 2000;
+/**
+ * The kernel spins only while the owner is on a CPU; a worker cannot see
+ * whether the owner's thread holds a host core, nor that the owner will
+ * retake the lock before a spinner sees it free. So each CPU adapts its
+ * budget per lock: halved after a spin that failed, doubled after one that
+ * won, between this floor and MUTEX_SPIN_POLLS (the way glibc's adaptive
+ * mutex learns its spin count). A spinner that keeps losing stops pulling
+ * the lock's cache line away from the owner and sleeps instead.
+ */
+const MUTEX_MIN_SPIN_POLLS = 16;
+/** Polls a mutex spinner waits after seeing the lock free, before it tries to take it. */
+const MUTEX_SETTLE_POLLS = 4;
 /** Spin budget of a spinlock before it parks (pv SPIN_THRESHOLD, scaled to JS poll cost). */
 const SPIN_POLLS = 4000;
+/** The mutex re-checks that the owner still runs every this many polls. */
+const OWNER_CHECK_MASK = 63;
 /** Longest single Atomics.wait before re-checking for a stop request. */
 const WAIT_SLICE_MS = 50;
 
+// Int32Array offsets inside a CPU's control block.
+const AREA_WORDS = CpuArea.size >> 2;
+const AREA_STATE = CpuArea.state.offset >> 2;
+const AREA_WAITING = CpuArea.waitingOn.offset >> 2;
+const AREA_ATOMIC = CpuArea.atomicDepth.offset >> 2;
+
+/** The lock without statistics: the hot paths do nothing but the lock's own work. */
 class AtomicsLock implements Lock {
   readonly classId: number;
-  private readonly i32: Int32Array;
-  private readonly idx: number;
-  private readonly stat: boolean;
-  private readonly areas: number;
+  protected readonly i32: Int32Array;
+  /** Int32Array index of the lock word. */
+  protected readonly idx: number;
+  /** Int32Array index of CPU 0's control block. */
+  private readonly areaIdx: number;
+  private readonly sleeps: boolean;
+  /** Mutex: this CPU's current optimistic spin budget for this lock. */
+  private spinLimit = MUTEX_SPIN_POLLS;
 
   constructor(
-    private readonly kernel: Kernel,
+    protected readonly kernel: Kernel,
     readonly addr: number,
-    private readonly kind: LockKind,
+    kind: LockKind,
   ) {
     this.i32 = kernel.mem.i32;
     this.idx = LockWord.word.index(addr);
     this.classId = LockWord.classId.get(kernel.mem, addr);
-    this.stat = kernel.lockStatEnabled;
-    this.areas = kernel.symbol('cpu_areas');
-  }
-
-  private area(cpu: number): number {
-    return this.areas + cpu * CpuArea.size;
+    this.areaIdx = kernel.symbol('cpu_areas') >> 2;
+    this.sleeps = kind === LockKind.Mutex;
   }
 
   lock(cpu: Cpu): void {
-    const tag = lockWordFor(cpu.id);
-    if (this.kind === LockKind.Mutex) this.mightSleep(cpu);
-    const t0 = this.stat ? cpu.now() : 0;
-    const prev = Atomics.compareExchange(this.i32, this.idx, 0, tag);
-    if (prev === 0) {
-      if (this.stat) this.acquired(cpu, t0, -1);
-      return;
-    }
-    this.lockSlow(cpu, tag, prev);
-    if (this.stat) {
-      const t1 = cpu.now();
-      this.acquired(cpu, t1, t1 - t0);
-    }
+    if (!this.fastLock(cpu.id)) this.lockContended(cpu);
   }
 
   trylock(cpu: Cpu): boolean {
-    if (Atomics.compareExchange(this.i32, this.idx, 0, lockWordFor(cpu.id)) !== 0) return false;
-    if (this.stat) this.acquired(cpu, cpu.now(), -1);
-    return true;
+    return Atomics.compareExchange(this.i32, this.idx, 0, (cpu.id + 1) << 1) === 0;
   }
 
   unlock(cpu: Cpu): void {
-    const tag = lockWordFor(cpu.id);
-    if (this.stat) lockStatReleased(this.kernel, lockStatAddr(this.kernel, cpu.id, this.classId),
-      cpu.now() - LockWord.acquiredAt.get(this.kernel.mem, this.addr));
+    const tag = (cpu.id + 1) << 1;
     const prev = Atomics.compareExchange(this.i32, this.idx, tag, 0);
-    if (prev === tag) return;
-    if (prev === (tag | LOCK_WAITERS)) {
-      Atomics.store(this.i32, this.idx, 0);
-      Atomics.notify(this.i32, this.idx, 1);
-      return;
-    }
-    throw new LockError(`CPU ${cpu.id} unlocked ${this.name()} held by ${this.describeOwner(prev)}`);
+    if (prev !== tag) this.unlockSlow(cpu, tag, prev);
   }
 
   owner(): number {
@@ -94,81 +106,173 @@ class AtomicsLock implements Lock {
     if (this.owner() !== cpu.id) throw new LockError(`${this.name()} must be held by CPU ${cpu.id} here`);
   }
 
-  private lockSlow(cpu: Cpu, tag: number, prev: number): void {
-    if (lockOwnerOf(prev) === cpu.id) throw new LockError(`CPU ${cpu.id} takes ${this.name()} recursively`);
-    if (this.spin(tag)) return;
-    this.sleep(cpu, tag);
+  /** might_sleep() for a mutex, then one CAS; true if the lock was taken. */
+  protected fastLock(id: number): boolean {
+    if (this.sleeps && this.i32[this.areaIdx + id * AREA_WORDS + AREA_ATOMIC] !== 0) this.sleepInAtomic(id);
+    return Atomics.compareExchange(this.i32, this.idx, 0, (id + 1) << 1) === 0;
   }
 
-  /** Poll the word; for a mutex only while the owner CPU is running. */
-  private spin(tag: number): boolean {
-    const mutex = this.kind === LockKind.Mutex;
-    const budget = mutex ? MUTEX_SPIN_POLLS : SPIN_POLLS;
-    const m = this.kernel.mem;
+  /** The slow path: lockdep-lite check, spin, then sleep; returns holding the lock. */
+  protected lockContended(cpu: Cpu): void {
+    const id = cpu.id;
+    const tag = (id + 1) << 1;
+    const w = Atomics.load(this.i32, this.idx);
+    if (w !== 0 && lockOwnerOf(w) === id) throw new LockError(`CPU ${id} takes ${this.name()} recursively`);
+    const waitingIdx = this.areaIdx + id * AREA_WORDS + AREA_WAITING;
+    // Plain store: only the watchdog reads it, and only to explain a hang.
+    this.i32[waitingIdx] = this.addr;
+    try {
+      const won = this.sleeps ? this.optimisticSpin(tag, w) : this.pvSpin(tag);
+      if (!won) this.sleep(id, tag);
+    } finally {
+      this.i32[waitingIdx] = 0;
+    }
+  }
+
+  /**
+   * mutex_optimistic_spin(): poll while the owner runs. A lock seen free is
+   * left alone for a few more polls first: an owner that takes it straight
+   * back (a tight loop) keeps it, and the spinner goes to sleep instead of
+   * turning every acquisition into a cache-line hand-off between two CPUs.
+   */
+  private optimisticSpin(tag: number, seen: number): boolean {
+    const i32 = this.i32;
+    const idx = this.idx;
+    const budget = this.spinLimit;
+    let owner = lockOwnerOf(seen);
     for (let i = 0; i < budget; i++) {
-      const w = Atomics.load(this.i32, this.idx);
+      let w = Atomics.load(i32, idx);
       if (w === 0) {
-        if (Atomics.compareExchange(this.i32, this.idx, 0, tag) === 0) return true;
-      } else if (mutex && (i & 63) === 0) {
-        const ownerArea = this.area(lockOwnerOf(w));
-        if (CpuArea.state.load(m, ownerArea) !== CpuState.Running) return false;
+        for (let j = 0; j < MUTEX_SETTLE_POLLS && w === 0; j++) w = Atomics.load(i32, idx);
+        if (w === 0 && Atomics.compareExchange(i32, idx, 0, tag) === 0) {
+          this.spinLimit = Math.min(budget * 2, MUTEX_SPIN_POLLS);
+          return true;
+        }
+        if (w !== 0 && lockOwnerOf(w) === owner) break;
+        continue;
       }
+      owner = lockOwnerOf(w);
+      if ((i & OWNER_CHECK_MASK) === 0 && !this.ownerRunning(w)) return false;
+    }
+    this.spinLimit = Math.max(budget >> 1, MUTEX_MIN_SPIN_POLLS);
+    return false;
+  }
+
+  /** A pv spinlock's bounded spin before it parks. */
+  private pvSpin(tag: number): boolean {
+    const i32 = this.i32;
+    const idx = this.idx;
+    for (let i = 0; i < SPIN_POLLS; i++) {
+      if (Atomics.load(i32, idx) === 0 && Atomics.compareExchange(i32, idx, 0, tag) === 0) return true;
     }
     return false;
   }
 
+  private ownerRunning(w: number): boolean {
+    return Atomics.load(this.i32, this.areaIdx + lockOwnerOf(w) * AREA_WORDS + AREA_STATE) === CpuState.Running;
+  }
+
   /** Set the waiters bit and wait; take the lock with the bit still set. */
-  private sleep(cpu: Cpu, tag: number): void {
-    const m = this.kernel.mem;
-    const area = this.area(cpu.id);
-    CpuArea.waitingOn.store(m, area, this.addr);
-    try {
-      for (;;) {
-        const w = Atomics.load(this.i32, this.idx);
-        if (w === 0) {
-          if (Atomics.compareExchange(this.i32, this.idx, 0, tag | LOCK_WAITERS) === 0) return;
-          continue;
-        }
-        if ((w & LOCK_WAITERS) === 0 && Atomics.compareExchange(this.i32, this.idx, w, w | LOCK_WAITERS) !== w) continue;
-        CpuArea.state.store(m, area, CpuState.Sleeping);
-        Atomics.wait(this.i32, this.idx, w | LOCK_WAITERS, WAIT_SLICE_MS);
-        CpuArea.state.store(m, area, CpuState.Running);
-        const reason = this.kernel.stopRequested();
-        if (reason !== 0) throw new RunStopped(`CPU ${cpu.id} stopped while waiting for ${this.name()}`);
+  private sleep(id: number, tag: number): void {
+    const i32 = this.i32;
+    const idx = this.idx;
+    const stateIdx = this.areaIdx + id * AREA_WORDS + AREA_STATE;
+    for (;;) {
+      const w = Atomics.load(i32, idx);
+      if (w === 0) {
+        // Keep the waiters bit: others may still sleep, and our unlock must wake one.
+        if (Atomics.compareExchange(i32, idx, 0, tag | LOCK_WAITERS) === 0) return;
+        continue;
       }
-    } finally {
-      CpuArea.waitingOn.store(m, area, 0);
+      // Give up only when the lock is still not ours: a CPU that can get it finishes its step.
+      if (this.kernel.stopRequested() !== 0) throw new RunStopped(`CPU ${id} stopped while waiting for ${this.name()}`);
+      if ((w & LOCK_WAITERS) === 0 && Atomics.compareExchange(i32, idx, w, w | LOCK_WAITERS) !== w) continue;
+      Atomics.store(i32, stateIdx, CpuState.Sleeping);
+      Atomics.wait(i32, idx, w | LOCK_WAITERS, WAIT_SLICE_MS);
+      Atomics.store(i32, stateIdx, CpuState.Running);
     }
+  }
+
+  private unlockSlow(cpu: Cpu, tag: number, prev: number): void {
+    if (prev === (tag | LOCK_WAITERS)) {
+      Atomics.store(this.i32, this.idx, 0);
+      Atomics.notify(this.i32, this.idx, 1);
+      return;
+    }
+    const holder = prev === 0 ? 'nobody' : `CPU ${lockOwnerOf(prev)}`;
+    throw new LockError(`CPU ${cpu.id} unlocked ${this.name()} held by ${holder}`);
   }
 
   /** might_sleep(): a mutex may not be taken in atomic context. */
-  private mightSleep(cpu: Cpu): void {
-    const m = this.kernel.mem;
-    const area = this.area(cpu.id);
-    if (CpuArea.atomicDepth.get(m, area) !== 0) {
-      const why = atomicContextName(CpuArea.atomicWhy.get(m, area));
-      throw new LockError(`CPU ${cpu.id}: sleeping lock ${this.name()} taken in atomic context (${why})`);
-    }
+  private sleepInAtomic(id: number): never {
+    const why = this.i32[this.areaIdx + id * AREA_WORDS + (CpuArea.atomicWhy.offset >> 2)]!;
+    throw new LockError(`CPU ${id}: sleeping lock ${this.name()} taken in atomic context (${atomicContextName(why)})`);
   }
 
-  private acquired(cpu: Cpu, t: number, waitNs: number): void {
-    const m = this.kernel.mem;
-    const last = LockWord.lastCpu.get(m, this.addr);
-    LockWord.lastCpu.set(m, this.addr, cpu.id);
-    LockWord.acquiredAt.set(m, this.addr, t);
-    lockStatAcquired(this.kernel, lockStatAddr(this.kernel, cpu.id, this.classId), last !== -1 && last !== cpu.id, waitNs);
-  }
-
-  private name(): string {
+  protected name(): string {
     return this.kernel.lockClassName(this.classId);
-  }
-
-  private describeOwner(w: number): string {
-    return w === 0 ? 'nobody' : `CPU ${lockOwnerOf(w)}`;
   }
 }
 
+/**
+ * The lock with lock_stat bookkeeping around the same primitives: the time
+ * of acquisition and the acquiring CPU go into the lock's own cache line
+ * (which the CAS just pulled in), the counts into this CPU's statistics.
+ */
+class StatAtomicsLock extends AtomicsLock {
+  private readonly f64: Float64Array;
+  private readonly lastCpuIdx: number;
+  /** Float64Array index of the holder's acquisition time. */
+  private readonly acquiredAtIdx: number;
+  /** Float64Array index of CPU 0's statistics for this lock's class. */
+  private readonly statIdx: number;
+
+  constructor(kernel: Kernel, addr: number, kind: LockKind) {
+    super(kernel, addr, kind);
+    this.f64 = kernel.mem.f64;
+    this.lastCpuIdx = LockWord.lastCpu.index(addr);
+    this.acquiredAtIdx = (addr + LockWord.acquiredAt.offset) >> 3;
+    this.statIdx = lockStatAddr(kernel, 0, this.classId) >> 3;
+  }
+
+  override lock(cpu: Cpu): void {
+    const id = cpu.id;
+    if (this.fastLock(id)) {
+      this.acquired(id, cpu.now(), -1);
+      return;
+    }
+    const t0 = cpu.now();
+    this.lockContended(cpu);
+    const t1 = cpu.now();
+    this.acquired(id, t1, t1 - t0);
+  }
+
+  override trylock(cpu: Cpu): boolean {
+    if (!super.trylock(cpu)) return false;
+    this.acquired(cpu.id, cpu.now(), -1);
+    return true;
+  }
+
+  override unlock(cpu: Cpu): void {
+    // Read before the release: once the word is 0 another CPU may overwrite it.
+    const since = this.f64[this.acquiredAtIdx]!;
+    super.unlock(cpu);
+    lockStatReleased(this.f64, this.statIdx + cpu.id * LOCK_STAT_CPU_STRIDE, cpu.now() - since);
+  }
+
+  private acquired(id: number, t: number, waitNs: number): void {
+    const last = this.i32[this.lastCpuIdx]!;
+    this.i32[this.lastCpuIdx] = id;
+    this.f64[this.acquiredAtIdx] = t;
+    lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, last !== id && last !== -1, waitNs);
+  }
+}
+
+function atomicsLock(kernel: Kernel, addr: number, kind: LockKind): Lock {
+  return kernel.lockStatEnabled ? new StatAtomicsLock(kernel, addr, kind) : new AtomicsLock(kernel, addr, kind);
+}
+
 export const atomicsLockOps: LockOps = {
-  mutex: (kernel, addr) => new AtomicsLock(kernel, addr, LockKind.Mutex),
-  spinLock: (kernel, addr) => new AtomicsLock(kernel, addr, LockKind.SpinLock),
+  mutex: (kernel, addr) => atomicsLock(kernel, addr, LockKind.Mutex),
+  spinLock: (kernel, addr) => atomicsLock(kernel, addr, LockKind.SpinLock),
 };

@@ -18,13 +18,16 @@ function spinWork(iters: number): number {
 let sink = 0;
 
 /**
- * Nanoseconds one spinWork iteration takes on this host: the best of a few
- * timed runs, so a preempted run does not inflate it.
+ * Nanoseconds one spinWork iteration takes on this host. The loop is warmed
+ * up first so the optimised code is what gets timed, then timed in many
+ * short runs; the fastest counts, because on a busy host most runs are
+ * stretched by preemption and a slow estimate would make spend() too short.
  */
 export function calibrateSpin(): number {
-  const iters = 2_000_000;
+  const iters = 200_000;
+  for (let r = 0; r < 5; r++) sink ^= spinWork(iters);
   let best = Infinity;
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < 25; r++) {
     const t0 = performance.now();
     sink ^= spinWork(iters);
     best = Math.min(best, (performance.now() - t0) * 1e6 / iters);
