@@ -113,6 +113,12 @@ export interface RawPoint {
 /** How the default work-ns of an mm-cycle workload was derived, printed with the run. */
 export interface WorkNsDerivation {
   workNs: number;
+  /** P: the baseline's percpu path per mm lifetime on 1 CPU (ns). */
+  percpuPathNs: number;
+  /** L: a whole mm cycle with no work on 1 CPU (ns). */
+  lifetimeNs: number;
+  /** P / share: the cycle the work fills up to. */
+  cycleNs: number;
   /** Human-readable derivation, one or more lines. */
   text: string[];
 }

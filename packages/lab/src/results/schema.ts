@@ -80,6 +80,16 @@ export interface ResultPoint {
   engineInfo: Record<string, string | number | null>;
 }
 
+export interface WorkNsUsed {
+  value: number;
+  derived: boolean;
+  /** The measured figures behind a derived value (ns), null when given. */
+  percpuPathNs: number | null;
+  lifetimeNs: number | null;
+  cycleNs: number | null;
+  derivation: string[];
+}
+
 export interface HostInfo {
   cores: number;
   node: string;
@@ -97,8 +107,8 @@ export interface RunResult {
   engine: EngineName;
   seed: number;
   scenario: Scenario;
-  /** Work per mm cycle actually used, and how it was chosen. */
-  workNs: { value: number; derived: boolean; derivation: string[] } | null;
+  /** Work per mm cycle actually used, and how it was chosen (null for workloads without one). */
+  workNs: WorkNsUsed | null;
   /** True when any point ran more CPUs than the host has cores. */
   oversubscribed: boolean;
   /** The line every output prints when oversubscribed, else ''. */

@@ -30,11 +30,13 @@ export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<
   let workNs: RunResult['workNs'] = null;
   if (MM_CYCLE_WORKLOADS.includes(scenario.workload)) {
     if (scenario.workNs !== null) {
-      workNs = { value: scenario.workNs, derived: false, derivation: [] };
+      workNs = { value: scenario.workNs, derived: false, percpuPathNs: null, lifetimeNs: null, cycleNs: null, derivation: [] };
     } else {
       const d = await engine.deriveWorkNs({ ...base, cpus: 1, strategy: 'baseline' });
       for (const line of d.text) hooks.log(line);
-      workNs = { value: d.workNs, derived: true, derivation: d.text };
+      workNs = {
+        value: d.workNs, derived: true, percpuPathNs: d.percpuPathNs, lifetimeNs: d.lifetimeNs, cycleNs: d.cycleNs, derivation: d.text,
+      };
       base.knobs = { ...base.knobs, workNs: d.workNs };
     }
   }

@@ -32,7 +32,7 @@ const ItemTable = struct('replay_sizes_table', {
   pad: { bytes: CACHE_LINE - 8 },
 });
 
-const Item = struct('replay_item', { size: 'i32', align: 'i32', flags: 'i32', lifetime: 'i32' });
+const Item = struct('replay_item', { bytes: 'i32', alignment: 'i32', flags: 'i32', lifetime: 'i32' });
 
 const SYMBOL = 'replay_sizes_table';
 const PCPU_ALLOC = 0;
@@ -46,8 +46,8 @@ function bootTable(kernel: Kernel, items: readonly ReplayItem[]): void {
   items.forEach((it, i) => {
     const a = t + ItemTable.size + i * Item.size;
     const lifetime = it.lifetime ?? items.length;
-    Item.size.set(m, a, it.size);
-    Item.align.set(m, a, it.align);
+    Item.bytes.set(m, a, it.size);
+    Item.alignment.set(m, a, it.align);
     Item.flags.set(m, a, (it.reserved ? FLAG_RESERVED : 0) | (it.atomic ? FLAG_ATOMIC : 0));
     Item.lifetime.set(m, a, lifetime);
     maxLifetime = Math.max(maxLifetime, lifetime);
@@ -92,7 +92,7 @@ class ReplaySizes implements CpuProgram {
     this.nextItem = (this.nextItem + 1) % this.nrItems;
     const flags = Item.flags.get(m, it);
     const t0 = cpu.now();
-    const ptr = percpu.pcpuAlloc(cpu, Item.size.get(m, it), Item.align.get(m, it), (flags & FLAG_RESERVED) !== 0,
+    const ptr = percpu.pcpuAlloc(cpu, Item.bytes.get(m, it), Item.alignment.get(m, it), (flags & FLAG_RESERVED) !== 0,
       (flags & FLAG_ATOMIC) !== 0 ? GFP_ATOMIC : GFP_KERNEL);
     rec.record(PCPU_ALLOC, cpu.now() - t0);
     if (ptr === 0) rec.tally.pcpuAllocFailures++;

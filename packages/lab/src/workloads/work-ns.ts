@@ -82,5 +82,5 @@ export function deriveWorkNs(cpu: Cpu, attached: Attached, spec: PointSpec): Wor
     `  the percpu path is ${PERCPU_SHARE_OF_CYCLE * 100} % of a doexec cycle on real kernels, so cycle = P / ${PERCPU_SHARE_OF_CYCLE} = ${us(cycle)} and work = cycle − L = ${us(workNs)}` +
       (cycle < L ? ' (clamped: the allocators alone exceed the cycle)' : ''),
   ];
-  return { workNs, text };
+  return { workNs, percpuPathNs: P, lifetimeNs: L, cycleNs: cycle, text };
 }
