@@ -4,7 +4,9 @@
 // same options `percpu-lab run` takes, handed unchanged to the scenario of
 // every point. A sweep file is this spec in JSON or YAML.
 import { z } from 'zod';
-import { ENGINE_NAMES, MAX_CPUS, ScenarioInput, WORKLOAD_NAMES, type EngineName, type WorkloadName } from '../scenario/schema.js';
+import {
+  ENGINE_NAMES, FIELDS, MAX_CPUS, ScenarioInput, WORKLOAD_NAMES, type EngineName, type FieldName, type WorkloadName,
+} from '../scenario/schema.js';
 import { SweepSpecError } from './errors.js';
 
 /** Repeats whose throughput spreads wider than this (max−min over median) are flagged noisy. */
@@ -41,13 +43,38 @@ export interface SweepPoint {
   readonly repeat: number;
 }
 
-/** Validate a parsed sweep file or flag set; one line per bad field. */
+/** The flag that sets each matrix field, and what it expects (the run's own wording where the run has the field). */
+const MATRIX_FIELDS: Record<string, { flag: string; expect: string }> = {
+  name: { flag: '--file', expect: 'a non-empty name' },
+  workloads: { flag: '--workload', expect: `a non-empty list of ${WORKLOAD_NAMES.join(', ')}` },
+  engines: { flag: '--engine', expect: `a non-empty list of ${ENGINE_NAMES.join(', ')}` },
+  strategies: { flag: '--strategy', expect: FIELDS.strategies.expect },
+  cpus: { flag: '--cpus', expect: FIELDS.cpus.expect },
+  repeats: { flag: '--repeats', expect: 'an integer in 1..100' },
+  noiseThreshold: { flag: '--noise-threshold', expect: 'a spread in (0, 10], e.g. 0.1 for 10 %' },
+};
+
+function describe(path: readonly PropertyKey[]): { field: string; flag: string; expect: string } {
+  const [top, sub] = path.map(String);
+  if (top === 'run' && sub !== undefined && sub in FIELDS) {
+    const f = FIELDS[sub as FieldName];
+    return { field: `run.${sub}`, flag: f.flag, expect: f.expect };
+  }
+  const m = MATRIX_FIELDS[top ?? ''];
+  return m ? { field: top!, ...m } : { field: path.join('.') || '(top level)', flag: '', expect: '' };
+}
+
+/** Validate a parsed sweep file or flag set; the first bad field as one line naming its flag and expectation. */
 export function parseSweepSpec(raw: unknown, source: string): SweepSpec {
   const r = SweepSpecSchema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : '(top level)';
-  throw new SweepSpecError(`${source}: field ${field}: ${issue.message}`);
+  if (issue.code === 'unrecognized_keys') {
+    throw new SweepSpecError(`${source}: unknown field ${issue.keys.join(', ')}${issue.path.length ? ` in ${issue.path.join('.')}` : ''}`);
+  }
+  const d = describe(issue.path);
+  const flag = d.flag ? ` (${d.flag})` : '';
+  throw new SweepSpecError(`${source}: field ${d.field}${flag}: expected ${d.expect || issue.message}`);
 }
 
 export function pointKey(p: Omit<SweepPoint, 'index' | 'key'>): string {
