@@ -1,1 +1,56 @@
-export {};
+// `pnpm bench`: runs every registered suite in order, prints each one's
+// table and targets, and writes all figures as one JSON object to
+// results/bench-<timestamp>.json (results/ is not committed).
+//
+// To add a suite: write src/<area>/<what>.bench.ts exporting
+// `export const suite: BenchSuite`, then add ONE import line and ONE entry
+// in SUITES below. `pnpm bench <substring>` runs only suites whose name
+// contains the substring.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { formatSuite } from './format.js';
+import type { BenchSuite, SuiteResult } from './suite.js';
+import { suite as locksUncontended } from './locks/uncontended.bench.js';
+import { suite as locksContended } from './locks/contended.bench.js';
+import { suite as slabMm } from './slab-mm/lifetimes.bench.js';
+
+const SUITES: BenchSuite[] = [
+  locksUncontended,
+  locksContended,
+  slabMm,
+];
+
+const RESULTS_DIR = new URL('../../../../results/', import.meta.url);
+
+async function main(): Promise<number> {
+  const only = process.argv.slice(2);
+  const selected = only.length === 0 ? SUITES : SUITES.filter((s) => only.some((o) => s.name.includes(o)));
+  if (selected.length === 0) {
+    console.error(`percpu-lab bench: no suite matches ${only.join(' ')}; suites are ${SUITES.map((s) => s.name).join(', ')}`);
+    return 2;
+  }
+  const startedAt = new Date();
+  const results: Record<string, SuiteResult & { seconds: number }> = {};
+  for (const s of selected) {
+    const t0 = performance.now();
+    const r = await s.run();
+    const seconds = (performance.now() - t0) / 1000;
+    results[s.name] = { ...r, seconds };
+    console.log(`${formatSuite(s.name, s.description, r)}\n(${seconds.toFixed(1)} s)\n`);
+  }
+  const report = {
+    startedAt: startedAt.toISOString(),
+    host: { cores: availableParallelism(), node: process.version, platform: process.platform, arch: process.arch },
+    suites: results,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = new URL(`bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, RESULTS_DIR);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  const unmet = Object.values(results).flatMap((r) => r.targets.filter((t) => !t.met));
+  console.log(`figures written to ${fileURLToPath(file)}`);
+  console.log(unmet.length === 0 ? 'all targets met' : `${unmet.length} target(s) not met`);
+  return 0;
+}
+
+process.exitCode = await main();
