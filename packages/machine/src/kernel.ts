@@ -19,6 +19,8 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
 const SYMTAB_BYTES = 64 * 1024;
 /** Lock classes are static, declared at boot like lockdep's keys. */
 export const MAX_LOCK_CLASSES = 64;
+/** Lock objects are cheap views; keep a bounded number of them per CPU. */
+const LOCK_CACHE_MAX = 1 << 14;
 
 export interface BootParams {
   /** Size of kernel memory in bytes (default 256 MiB). */
@@ -181,7 +183,9 @@ export class Kernel {
   /** The lock object for a lock word at `addr` (static or inside an object). */
   lockAt(addr: number): Lock {
     let l = this.lockCache.get(addr);
-    if (l !== undefined) return l;
+    // Objects are freed and their memory reused, possibly for another lock.
+    if (l !== undefined && l.classId === LockWord.classId.get(this.mem, addr)) return l;
+    if (this.lockCache.size >= LOCK_CACHE_MAX) this.lockCache.clear();
     if (this.ops === undefined) throw new BootError('no lock implementation: the engine must call setLockOps()');
     const kind = LockWord.kind.get(this.mem, addr);
     if (kind === LockKind.Mutex) l = this.ops.mutex(this, addr);

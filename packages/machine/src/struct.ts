@@ -80,6 +80,9 @@ export function struct<F extends Record<string, FieldSpec>>(name: string, fields
   let align = 4;
   const out: Record<string, unknown> = { name };
   for (const [key, spec] of Object.entries(fields)) {
+    if (key === 'name' || key === 'size' || key === 'align') {
+      throw new Error(`struct ${name}: field '${key}' would hide the struct's own ${key}; rename it`);
+    }
     if (typeof spec === 'string') {
       const w = WIDTH[spec];
       off = alignUp(off, w);
