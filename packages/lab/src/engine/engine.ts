@@ -11,8 +11,9 @@
 // passes. The life of a point on any engine:
 //   boot → bootSnapshot → per CPU: instantiate, warm-up (then zero lock
 //   statistics and the recorders' latency), measured window, end barrier →
-//   parked percpu bytes read (all CPUs idle) → per CPU: program.finish(),
-//   mm.drainCaches(cpu), runPendingWork(cpu) → collectPoint.
+//   parked percpu bytes read (all CPUs idle) → per CPU: program.finish() →
+//   once every program finished, per CPU: mm.drainCaches(cpu),
+//   runPendingWork(cpu) → collectPoint (whose leak check expects the drain).
 import type { LockClassStats } from '@percpu-lab/machine';
 import type { PcpuGeometry, PcpuStats } from '@percpu-lab/percpu';
 import type { EngineName, FaultInject, WorkloadName } from '../scenario/schema.js';

@@ -1,9 +1,11 @@
-// Run control of the threads engine in kernel memory: the two barriers a
-// point needs after the pool's start barrier. "warm" ends the warm-up — the
-// last CPU to arrive zeroes the lock statistics while every other CPU is
-// parked, so the measured window starts clean on all CPUs at once; "done"
-// holds every CPU until all have stopped producing, so finish() can drain
-// what other CPUs handed over (spawn-remote) without racing a producer.
+// Run control of the threads engine in kernel memory: the barriers a point
+// needs after the pool's start barrier. "warm" ends the warm-up — the last
+// CPU to arrive zeroes the lock statistics while every other CPU is parked,
+// so the measured window starts clean on all CPUs at once; "done" holds
+// every CPU until all have stopped producing, so finish() can drain what
+// other CPUs handed over (spawn-remote) without racing a producer;
+// "finished" holds them until every program has given back what it held,
+// so the cache drains that follow see every free.
 // Each barrier is used once per run; waits are sliced so a stop request
 // (crash elsewhere, watchdog) is noticed. The last CPU at "done" also
 // notes how much percpu memory caches hold, before any CPU drains them.
@@ -18,6 +20,7 @@ const Barrier = struct('lab_barrier', {
 const RunControl = struct('lab_run_control', {
   warm: { bytes: Barrier.size, align: CACHE_LINE },
   done: { bytes: Barrier.size, align: CACHE_LINE },
+  finished: { bytes: Barrier.size, align: CACHE_LINE },
   /** Percpu bytes parked in caches when the window ended, written by the last CPU at "done". */
   parkedBytes: 'f64',
 });
@@ -25,7 +28,7 @@ const RunControl = struct('lab_run_control', {
 const SYMBOL = 'lab_run_control';
 const WAIT_SLICE_MS = 50;
 
-export type BarrierName = 'warm' | 'done';
+export type BarrierName = 'warm' | 'done' | 'finished';
 
 /** Boot hook: place the run control block. */
 export function runControlInit(kernel: Kernel): void {

@@ -85,6 +85,7 @@ export function cpuMain(ctx: CpuContext<ThreadsJobArgs>): ThreadsCpuResult {
   const noteParked = () => setParkedBytes(kernel, attached.mm.parkedPercpuBytes());
   if (w.stopped || !runBarrier(kernel, 'done', ctx.cpus, ctx.shouldStop, noteParked)) return result(w.ops, elapsedNs, true);
   run.program.finish();
+  if (!runBarrier(kernel, 'finished', ctx.cpus, ctx.shouldStop)) return result(w.ops, elapsedNs, true);
   attached.mm.drainCaches?.(cpu);
   runPendingWork(cpu);
   return result(w.ops, elapsedNs, false);
