@@ -1,10 +1,11 @@
 // `percpu-lab bench`: the built-in default scenario (see scenario/default.ts),
 // the same run `pnpm bench` ends with. Exit 0 when every case ran
 // completely and passed its checks, 1 otherwise, 2 for bad usage.
-import { parseArgs } from 'node:util';
 import { runBench } from '../scenario/bench.js';
 import { BENCH_CASES } from '../scenario/default.js';
 import { defaultOutDir } from '../results/write.js';
+import { parseCommandArgs } from './args.js';
+import type { Command } from './command.js';
 import { inputErrorLines } from './input-errors.js';
 
 export const BENCH_USAGE = `usage: percpu-lab bench [--out DIR] [--json]
@@ -18,14 +19,17 @@ then print the acceptance figures measured in this run.
 
 exit status: 0 ok, 1 a case failed (partial results written and marked), 2 bad usage`;
 
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'run the built-in benchmark scenario (doexec, CPUs 1 and 2, every strategy) and its acceptance figures',
+  run: benchMain,
+};
+
+const OPTIONS = { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
 export async function benchMain(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('bench', argv, OPTIONS);
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    });
     if (values.help) {
       process.stdout.write(`${BENCH_USAGE}\n`);
       return 0;

@@ -1,14 +1,10 @@
-// Which errors of `run` and `bench` are the user's input — bad flags, a bad
-// scenario or trace file, a machine the scenario's sizes cannot boot —
-// rather than a failed run or a bug. They are printed as one line each with
-// exit status 2; anything else propagates.
+// Which errors of `run` and `bench` are the user's input — a bad scenario
+// (flags or file), a bad trace file, a machine the scenario's sizes cannot
+// boot — rather than a failed run or a bug. They are printed one line per
+// problem with exit status 2; anything else propagates. (Bad flag syntax is
+// a UsageError from parseCommandArgs, which the CLI prints the same way.)
 import { ScenarioError } from '../scenario/errors.js';
 
 export function inputErrorLines(e: unknown): string[] | null {
-  if (e instanceof ScenarioError) return e.lines;
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
-    return [`${(e as Error).message.split('\n')[0]} (see --help)`];
-  }
-  return null;
+  return e instanceof ScenarioError ? e.lines : null;
 }

@@ -4,12 +4,13 @@
 // output directory. Exit 0 when every point ran completely and passed its
 // checks, 1 when the run failed (the result is written, marked partial),
 // 2 for bad usage or input (one line per problem, no stack trace).
-import { parseArgs } from 'node:util';
 import { renderRun } from '../report/render.js';
 import { defaultOutDir, writeResult } from '../results/write.js';
 import { SCENARIO_FLAG_OPTIONS, scenarioFlagHelp } from '../scenario/flags.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
+import { parseCommandArgs } from './args.js';
+import type { Command } from './command.js';
 import { inputErrorLines } from './input-errors.js';
 
 export const RUN_USAGE = `usage: percpu-lab run [--scenario FILE] [flags] [--json]
@@ -31,6 +32,12 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'measure a workload on 1..N emulated CPUs for each strategy (threads or virtual engine)',
+  run: runMain,
+};
+
 export async function runMain(argv: string[]): Promise<number> {
   try {
     return await run(argv);
@@ -43,7 +50,7 @@ export async function runMain(argv: string[]): Promise<number> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  const { values } = parseCommandArgs('run', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(`${RUN_USAGE}\n`);
     return 0;
