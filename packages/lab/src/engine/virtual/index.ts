@@ -21,3 +21,4 @@ export {
   type CostProfile, type ProfileFile,
 } from './profile.js';
 export { VirtualEngineError, ProfileError, VirtualConfigError, VirtualRunError } from './errors.js';
+export { virtualEngine, DEFAULT_PROFILE } from './engine.js';

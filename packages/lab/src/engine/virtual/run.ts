@@ -57,6 +57,12 @@ export interface VirtualRunOptions {
   durationNs?: number;
   /** Ops per CPU run and discarded before the measured window. */
   warmupOps?: number;
+  /** Called at the end of the warm-up, after lock statistics were reset (e.g. to reset latency histograms). */
+  onWarmupEnd?: () => void;
+  /** Called when every CPU has stopped, before the programs' finish() (e.g. to read what caches hold). */
+  onWindowEnd?: () => void;
+  /** Called on each CPU right after its program's finish(), before its pending work runs (e.g. to drain caches). */
+  onFinish?: (cpu: VirtualCpu) => void;
 }
 
 export interface VirtualCpuResult {
@@ -181,6 +187,7 @@ export function runVirtual(opts: VirtualRunOptions): VirtualRunResult {
     sched.ops.fill(0);
     sched.steps = 0;
     resetLockStats(kernel);
+    opts.onWarmupEnd?.();
   }
   sched.run(opts.opsPerCpu ?? Infinity, start + (opts.durationNs ?? Infinity));
   const perCpu = cpus.map((c, i) => ({ cpu: c.id, ops: sched.ops[i]!, clockNs: c.clock - start }));
@@ -195,10 +202,12 @@ export function runVirtual(opts: VirtualRunOptions): VirtualRunResult {
     steps: sched.steps,
     locks: readLockStats(kernel),
   };
+  opts.onWindowEnd?.();
   sched.align();
   const pendingIdx = workqueuePendingIndex(kernel);
   for (let i = 0; i < cpus.length; i++) {
     programs[i]!.finish();
+    opts.onFinish?.(cpus[i]!);
     runPendingWork(cpus[i]!, pendingIdx);
   }
   return result;
