@@ -14,11 +14,11 @@ const cases: [string, (good: string) => string][] = [
 ];
 
 for (const [name, corrupt] of cases) {
-  test(`corrupted baseline (${name}) → one-line error, exit 2`, () => {
+  test(`corrupted baseline (${name}) → one-line error, exit 2`, async () => {
     const dir = tempDir('check-corrupt');
-    const result = writeJson(dir, 'result.json', runResult('virtual'));
+    const result = writeJson(dir, 'result.json', await runResult('virtual'));
     const baseline = join(dir, 'baseline.json');
-    writeFileSync(baseline, corrupt(JSON.stringify(runResult('virtual'))));
+    writeFileSync(baseline, corrupt(JSON.stringify(await runResult('virtual'))));
     const r = runCheckCli([result, '--baseline', baseline]);
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
@@ -28,9 +28,9 @@ for (const [name, corrupt] of cases) {
   });
 }
 
-test('missing baseline file → exit 2', () => {
+test('missing baseline file → exit 2', async () => {
   const dir = tempDir('check-missing');
-  const result = writeJson(dir, 'result.json', runResult('virtual'));
+  const result = writeJson(dir, 'result.json', await runResult('virtual'));
   const r = runCheckCli([result, '--baseline', join(dir, 'nope.json')]);
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trimEnd().split('\n').length, 1);

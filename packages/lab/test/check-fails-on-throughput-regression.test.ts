@@ -6,36 +6,36 @@ import { test } from 'node:test';
 import { runCheckCli, runResult, writeJson } from './fixtures/check-helpers.js';
 import { tempDir } from './fixtures/sweep-helpers.js';
 
-test('virtual: 20 % lower throughput at one point is a named regression', () => {
+test('virtual: 20 % lower throughput at one point is a named regression', async () => {
   const dir = tempDir('check-regress');
-  const base = runResult('virtual');
+  const base = await runResult('virtual');
   const cur = structuredClone(base);
-  const p = cur.points.find((x) => x.strategy === 'slab-dtor' && x.cpus === 4)!;
+  const p = cur.points.find((x) => x.strategy === 'lazy-rss' && x.cpus === 4)!;
   p.throughput *= 0.8;
   const r = runCheckCli([writeJson(dir, 'cur.json', cur), '--baseline', writeJson(dir, 'base.json', base)]);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /FAIL/);
-  assert.match(r.stdout, /\| doexec\/virtual\/slab-dtor\/4 CPUs · throughput \| .* \| -20\.0% \| \*\*REGRESSION\*\*/);
+  assert.match(r.stdout, /\| doexec\/virtual\/lazy-rss\/4 CPUs · throughput \| .* \| -20\.0% \| \*\*REGRESSION\*\*/);
 
   const json = runCheckCli([writeJson(dir, 'cur.json', cur), '--baseline', writeJson(dir, 'base.json', base), '--json']);
   assert.equal(json.status, 1);
   const out = JSON.parse(json.stdout) as { pass: boolean; comparisons: { point: string; metric: string; verdict: string }[] };
   assert.equal(out.pass, false);
   const bad = out.comparisons.filter((c) => c.verdict === 'regression').map((c) => `${c.point} ${c.metric}`);
-  assert.ok(bad.includes('doexec/virtual/slab-dtor/4 CPUs throughput'), bad.join(', '));
+  assert.ok(bad.includes('doexec/virtual/lazy-rss/4 CPUs throughput'), bad.join(', '));
 });
 
-test('threads: a uniformly slower host passes, a lost speedup fails', () => {
+test('threads: a uniformly slower host passes, a lost speedup fails', async () => {
   const dir = tempDir('check-threads');
-  const base = runResult('threads');
+  const base = await runResult('threads');
   const slower = structuredClone(base);
   for (const p of slower.points) p.throughput *= 0.8;
   const baseFile = writeJson(dir, 'base.json', base);
   assert.equal(runCheckCli([writeJson(dir, 'slower.json', slower), '--baseline', baseFile]).status, 0);
 
   const lost = structuredClone(base);
-  lost.points.find((x) => x.strategy === 'slab-dtor' && x.cpus === 4)!.throughput *= 0.6;
+  lost.points.find((x) => x.strategy === 'lazy-rss' && x.cpus === 4)!.throughput *= 0.6;
   const r = runCheckCli([writeJson(dir, 'lost.json', lost), '--baseline', baseFile]);
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /doexec\/threads\/slab-dtor\/4 CPUs · speedup .*REGRESSION/);
+  assert.match(r.stdout, /doexec\/threads\/lazy-rss\/4 CPUs · speedup .*REGRESSION/);
 });

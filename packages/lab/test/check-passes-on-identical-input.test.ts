@@ -5,8 +5,8 @@ import { runCheckCli, runResult, writeJson } from './fixtures/check-helpers.js';
 import { tempDir } from './fixtures/sweep-helpers.js';
 
 for (const engine of ['virtual', 'threads'] as const) {
-  test(`identical ${engine} results pass with exit 0`, () => {
-    const file = writeJson(tempDir('check-same'), 'result.json', runResult(engine));
+  test(`identical ${engine} results pass with exit 0`, async () => {
+    const file = writeJson(tempDir('check-same'), 'result.json', await runResult(engine));
     const r = runCheckCli([file, '--baseline', file]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^### percpu-lab check: PASS/m);

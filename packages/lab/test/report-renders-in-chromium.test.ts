@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { writeSweepReport } from '../src/sweep/write-report.js';
-import { fakeRunner } from './fixtures/sweep-runner.js';
+import { virtualRunner } from './fixtures/sweep-virtual.js';
 import { smallSpec, sweepInto, tempDir } from './fixtures/sweep-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,7 +20,7 @@ const LAUNCH_ARGS = [
 test('report.html renders every chart in headless Chromium', async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
   const dir = tempDir('report');
-  const { store } = await sweepInto(dir, smallSpec({ cpus: [1, 2, 4, 8] }), fakeRunner().runner);
+  const { store } = await sweepInto(dir, smallSpec({ cpus: [1, 2, 4, 8] }), virtualRunner().runner);
   const written = await writeSweepReport(store, 'test');
   assert.ok(written.chartFiles.length >= 5, `expected five charts, got ${written.chartFiles.length}`);
 

@@ -7,14 +7,14 @@ import { mergeSweeps } from '../src/sweep/merge.js';
 import { parseShard } from '../src/sweep/shard.js';
 import { sweepPoints } from '../src/sweep/spec.js';
 import { loadSweep } from '../src/sweep/write-report.js';
-import { fakeRunner } from './fixtures/sweep-runner.js';
+import { virtualRunner } from './fixtures/sweep-virtual.js';
 import { smallSpec, sweepInto, tempDir } from './fixtures/sweep-helpers.js';
 
 test('resume and shard/merge give the rows of one unsharded sweep', async () => {
   const spec = smallSpec();
   const total = sweepPoints(spec).length;
 
-  const whole = await sweepInto(tempDir('whole'), spec, fakeRunner().runner);
+  const whole = await sweepInto(tempDir('whole'), spec, virtualRunner().runner);
   assert.equal(whole.summary.ran, total);
   const expected = loadSweep(whole.store).summary;
   assert.deepEqual(expected.missing, []);
@@ -22,8 +22,8 @@ test('resume and shard/merge give the rows of one unsharded sweep', async () => 
 
   // Interrupted after 5 points, then resumed: the rerun runs only the rest.
   const dir = tempDir('resumed');
-  await assert.rejects(sweepInto(dir, spec, fakeRunner({ failAfter: 5 }).runner), /interrupted/);
-  const second = fakeRunner();
+  await assert.rejects(sweepInto(dir, spec, virtualRunner({ failAfter: 5 }).runner), /interrupted/);
+  const second = virtualRunner();
   const resumed = await sweepInto(dir, spec, second.runner);
   assert.equal(resumed.summary.skipped, 5);
   assert.equal(second.ran.length, total - 5);
@@ -33,7 +33,7 @@ test('resume and shard/merge give the rows of one unsharded sweep', async () => 
   const shardDirs: string[] = [];
   for (let i = 1; i <= 3; i++) {
     const d = tempDir(`shard${i}`);
-    await sweepInto(d, spec, fakeRunner().runner, parseShard(`${i}/3`));
+    await sweepInto(d, spec, virtualRunner().runner, parseShard(`${i}/3`));
     shardDirs.push(d);
   }
   const merged = mergeSweeps(tempDir('merged'), shardDirs);

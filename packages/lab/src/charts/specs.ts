@@ -115,7 +115,7 @@ function waitShareChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
         encoding: {
           x: cpuAxis(rows),
           y: { field: 'share', type: 'quantitative', title: 'time waiting', axis: { format: '.2~%' } },
-          color: { field: 'lock', type: 'nominal', title: 'lock class', scale: { scheme: 'dark2' } },
+          color: { field: 'lock', type: 'nominal', title: 'lock class', scale: { scheme: 'dark2' }, legend: { labelLimit: 240 } },
         },
       },
     } as TopLevelSpec,
@@ -146,7 +146,7 @@ function percpuChart(id: string, rows: readonly SummaryRow[]): ChartSpec | null 
         mark: { type: 'line', point: true },
         encoding: {
           x: cpuAxis(rows),
-          y: { field: 'kib', type: 'quantitative', title: 'KiB (all units)' },
+          y: { field: 'kib', type: 'quantitative', title: 'KiB (all units)', axis: { format: ',.1~f' } },
           color: strategyColor,
         },
       },
