@@ -11,6 +11,7 @@ import { runScenario } from '../scenario/run.js';
 import { parseScenario } from '../scenario/validate.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { incompleteReason } from '../sweep/result-adapter.js';
+import type { Command } from './command.js';
 
 export const BASELINE_USAGE = `usage: percpu-lab baseline [--out FILE]
 
@@ -49,3 +50,9 @@ async function baseline(argv: string[]): Promise<number> {
   process.stdout.write(`baseline: ${result.points.length} points in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${out}\n`);
   return 0;
 }
+
+export const baselineCommand: Command = {
+  name: 'baseline',
+  summary: 'regenerate the regression baseline (baselines/virtual-doexec.json)',
+  run: baselineMain,
+};

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { runCheck } from '../check/check.js';
 import { checkMarkdown } from '../check/markdown.js';
 import { withBadInput } from '../sweep/bad-input.js';
+import type { Command } from './command.js';
 
 export const CHECK_USAGE = `usage: percpu-lab check RESULT --baseline FILE [--json]
 
@@ -46,3 +47,9 @@ async function check(argv: string[]): Promise<number> {
   );
   return report.pass ? 0 : 1;
 }
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'compare a result or sweep with a baseline (CI regression gate)',
+  run: checkMain,
+};

@@ -11,9 +11,21 @@
 import type { Command } from './command.js';
 import { CliError, UsageError } from './errors.js';
 import { locksCommand } from './locks.js';
+import { runCommand } from './run.js';
+import { benchCommand } from './bench.js';
+import { sweepCommand } from './sweep.js';
+import { mergeCommand } from './merge.js';
+import { checkCommand } from './check.js';
+import { baselineCommand } from './baseline.js';
 
 const COMMANDS: Command[] = [
+  runCommand,
+  benchCommand,
   locksCommand,
+  sweepCommand,
+  mergeCommand,
+  checkCommand,
+  baselineCommand,
 ];
 
 function globalHelp(): string {

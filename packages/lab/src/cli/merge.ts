@@ -5,6 +5,7 @@ import { withBadInput } from '../sweep/bad-input.js';
 import { SweepSpecError } from '../sweep/errors.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { writeSweepReport } from '../sweep/write-report.js';
+import type { Command } from './command.js';
 
 export const MERGE_USAGE = `usage: percpu-lab merge --out DIR SHARD_DIR...
 
@@ -36,3 +37,9 @@ async function merge(argv: string[]): Promise<number> {
   );
   return 0;
 }
+
+export const mergeCommand: Command = {
+  name: 'merge',
+  summary: 'join the output directories of a sharded sweep and report them',
+  run: mergeMain,
+};

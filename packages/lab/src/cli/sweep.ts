@@ -13,6 +13,7 @@ import { SweepStore } from '../sweep/store.js';
 import { engineRunner } from '../sweep/engine-runner.js';
 import { writeSweepReport } from '../sweep/write-report.js';
 import { SCENARIO_FLAG_OPTIONS, scenarioFlagHelp } from '../scenario/flags.js';
+import type { Command } from './command.js';
 
 export const SWEEP_USAGE = `usage: percpu-lab sweep [--preset NAME | --file FILE] [run flags] [--out DIR] [options]
 
@@ -97,3 +98,9 @@ async function sweep(argv: string[]): Promise<number> {
   }
   return code;
 }
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'run a scalability sweep (CPUs × strategies × workloads × engines) with charts and report.html',
+  run: sweepMain,
+};
