@@ -25,7 +25,7 @@ const CASES: [string[], RegExp][] = [
   [['run', '--strategy', 'nosuch'], /--strategy: unknown strategy "nosuch"; expected one or more of baseline, /],
   [['run', '--workload', 'forkbomb'], /--workload: expected one of doexec, spawn-remote, threads, replay-sizes, got "forkbomb"/],
   [['run', '--engine', 'warp'], /--engine: expected one of threads, virtual, got "warp"/],
-  [['run', '--ops', '-5'], /--ops: expected a positive integer/],
+  [['run', '--ops=-5'], /--ops: expected a positive integer .*got -5/],
   [['run', '--ops', '1.5'], /--ops: expected a positive integer .*got 1\.5/],
   [['run', '--duration', '0'], /--duration: expected a number of seconds in \(0, 3600\], got 0/],
   [['run', '--seed', 'abc'], /--seed: expected an integer in 0\.\.2147483647, got "abc"/],

@@ -4,7 +4,7 @@
 // contended locks, percpu memory and the post-run checks.
 import type { ResultPoint, RunResult } from '../results/schema.js';
 import { textTable, type Cell } from './table.js';
-import { bytes, percent, rate } from './units.js';
+import { autoTime, bytes, percent, rate } from './units.js';
 
 function header(r: RunResult): string[] {
   const s = r.scenario;
@@ -60,14 +60,14 @@ function checks(p: ResultPoint): string {
   return 'skipped';
 }
 
-const us = (ns: number | undefined) => (ns === undefined ? '-' : (ns / 1000).toFixed(1));
+const time = (ns: number | undefined) => (ns === undefined ? '-' : autoTime(ns).replace(' ', ''));
 
 /** One CPU count: the strategies compared on everything a point measures. */
 export function cpuCountTable(points: readonly ResultPoint[]): string[] {
   const ops = [...new Set(points.flatMap((p) => Object.keys(p.latency)))];
   const columns = [
     { title: 'strategy' }, { title: 'ops/s', right: true }, { title: 'per CPU', right: true },
-    ...ops.map((o) => ({ title: `${o} p50/p99 us`, right: true })),
+    ...ops.map((o) => ({ title: `${o} p50/p99`, right: true })),
     { title: 'contended locks (contentions, CPU time waiting)' },
     { title: 'percpu used', right: true }, { title: 'parked', right: true }, { title: 'checks' },
   ];
@@ -75,7 +75,7 @@ export function cpuCountTable(points: readonly ResultPoint[]): string[] {
     p.strategy,
     rate(p.throughput),
     p.perCpu.map((c) => rate(c.throughput)).join(' '),
-    ...ops.map((o) => `${us(p.latency[o]?.p50Ns)} / ${us(p.latency[o]?.p99Ns)}`),
+    ...ops.map((o) => `${time(p.latency[o]?.p50Ns)} / ${time(p.latency[o]?.p99Ns)}`),
     contended(p),
     bytes(p.percpu.bytesInUse),
     bytes(p.percpu.bytesParked),

@@ -3,8 +3,11 @@
 // assemble the result. The first point that fails ends the run: its partial
 // numbers are kept and marked, the points after it are not run, and the
 // result as a whole is partial. A point whose post-run checks fail (percpu
-// verify, rss count) fails the run the same way.
+// verify, rss count, leak) fails the run the same way. Input errors —
+// including sizes the kernel cannot boot with — surface before any point
+// runs.
 import { oversubscriptionNote } from '@percpu-lab/machine';
+import { bootPoint } from '../boot.js';
 import { getEngine, type PointFailure } from '../engine/engine.js';
 import { pointResult } from '../metrics/point.js';
 import { buildResult } from '../results/build.js';
@@ -27,6 +30,8 @@ function checkFailure(p: ResultPoint): PointFailure | null {
 export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<RunResult> {
   const engine = await getEngine(scenario.engine);
   const base = pointBase(scenario);
+  // Sizes that cannot boot are bad input: find out before anything runs (boot is cheap; memory is only reserved).
+  for (const strategy of scenario.strategies) bootPoint({ ...base, strategy, cpus: Math.max(...scenario.cpus) });
   let workNs: RunResult['workNs'] = null;
   if (MM_CYCLE_WORKLOADS.includes(scenario.workload)) {
     if (scenario.workNs !== null) {
