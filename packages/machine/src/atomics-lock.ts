@@ -4,7 +4,14 @@
 // Mutex (kernel/locking/mutex.c shape): one CAS on the fast path; if taken,
 // spin optimistically while the owner CPU is running, bounded, then sleep in
 // Atomics.wait with the waiters bit set (Drepper's 3-state futex mutex), so
-// an uncontended unlock is one CAS and never notifies.
+// an uncontended unlock is one CAS and never notifies. Where a worker cannot
+// see what the kernel sees (is the owner's thread on a host core? will the
+// owner retake the lock at once?) the spin adapts instead: each CPU halves
+// its budget for a lock after a spin that failed and doubles it after one
+// that won, and leaves a lock it sees free alone for a few polls so an owner
+// in a tight loop keeps it rather than bouncing its cache line on every
+// acquisition. Like the kernel's mutex it is not fair: a running CPU may
+// take the lock ahead of a woken sleeper.
 //
 // Spinlock: spins a bounded budget and then parks like a paravirtual
 // spinlock halts a vCPU whose lock holder was preempted
@@ -35,13 +42,9 @@ import { LOCK_STAT_CPU_STRIDE, lockStatAcquired, lockStatAddr, lockStatReleased 
  */
 const MUTEX_SPIN_POLLS = 2000;
 /**
- * The kernel spins only while the owner is on a CPU; a worker cannot see
- * whether the owner's thread holds a host core, nor that the owner will
- * retake the lock before a spinner sees it free. So each CPU adapts its
- * budget per lock: halved after a spin that failed, doubled after one that
- * won, between this floor and MUTEX_SPIN_POLLS (the way glibc's adaptive
- * mutex learns its spin count). A spinner that keeps losing stops pulling
- * the lock's cache line away from the owner and sleeps instead.
+ * Floor of the adaptive spin budget (see the header): a spinner that keeps
+ * losing stops pulling the lock's cache line away from the owner and sleeps
+ * almost at once. The budget is per lock object, i.e. per worker = per CPU.
  */
 const MUTEX_MIN_SPIN_POLLS = 16;
 /** Polls a mutex spinner waits after seeing the lock free, before it tries to take it. */
