@@ -1,13 +1,13 @@
 // On one CPU nothing waits and no line moves, so the virtual run's length
-// must be exactly the sum of what its steps charged: work, modelled costs and
-// uncontended lock operations, priced by the profile.
+// must be exactly the sum of what its steps charged: work, modelled costs,
+// uncontended lock operations and the per-step charge, priced by the profile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runVirtual } from '../src/engine/virtual/index.js';
 import { bootVirtual, loop, roundProfile } from './fixtures/virtual-machine.js';
 
 test('a 1-CPU run lasts exactly the sum of its step costs', () => {
-  const profile = roundProfile();
+  const profile = roundProfile({ stepNs: 3 });
   const { kernel, cpus, mutex, spin } = bootVirtual({ cpus: 1, profile });
   const cpu = cpus[0]!;
   let expected = 0;
@@ -22,7 +22,7 @@ test('a 1-CPU run lasts exactly the sum of its step costs', () => {
     mutex.unlock(cpu);
     cpu.spend(work);
     cpu.cost('atomic', 3);
-    expected += profile.mutexLockNs + profile.spinLockNs + words * profile.bitmapWordNs + profile.objectInitNs
+    expected += profile.stepNs + profile.mutexLockNs + profile.spinLockNs + words * profile.bitmapWordNs + profile.objectInitNs
       + profile.spinUnlockNs + profile.mutexUnlockNs + work + 3 * profile.atomicNs;
   });
   const r = runVirtual({ kernel, cpus, programs: [program], opsPerCpu: 5000 });

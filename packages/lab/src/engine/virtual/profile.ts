@@ -47,6 +47,8 @@ const costsSchema = z.object({
   objectInitNs: entry,
   /** The exec-like work of one doexec cycle outside the modelled allocators. */
   doexecWorkNs: entry,
+  /** Charged at every program step: host work the model does not price itself (0 for a kernel). */
+  stepNs: entry,
 }).strict();
 
 const profileSchema = z.object({

@@ -100,6 +100,7 @@ class Scheduler {
    * its future.
    */
   private pendingSince = 0;
+  private readonly stepNs: number;
 
   constructor(
     private readonly kernel: Kernel,
@@ -109,6 +110,7 @@ class Scheduler {
     this.heap = new CpuHeap(cpus);
     this.pendingIdx = workqueuePendingIndex(kernel);
     this.ops = new Float64Array(cpus.length);
+    this.stepNs = cpus[0]!.ctx.profile.stepNs;
   }
 
   /** Run every CPU until it has `quota` ops or its clock reaches `deadline`. */
@@ -129,6 +131,7 @@ class Scheduler {
           continue;
         }
         ctx.horizon = before;
+        cpu.clock = before + this.stepNs;
         if (i32[this.pendingIdx] !== 0 && before >= this.pendingSince) {
           runPendingWork(cpu, this.pendingIdx);
           if (i32[this.pendingIdx] !== 0) this.pendingSince = cpu.clock;
