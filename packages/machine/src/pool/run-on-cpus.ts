@@ -26,7 +26,8 @@ import { allStuck, describeWaits, isOrphaned, lockWaits } from './diagnose.js';
 import { CpuCrashed, Deadlock, PoolError, StartTimeout, WatchdogTimeout, WorkerEntryMissing } from './errors.js';
 import { spinCalibration } from './host.js';
 import { describeFailure } from './outcome.js';
-import type { CpuFailure, CpuOutcome, CpuTask, RunOnCpusOptions } from './types.js';
+import { RunState } from './run-state.js';
+import type { CpuOutcome, CpuTask, RunOnCpusOptions } from './types.js';
 
 /** Compiled worker entry (workers/cpu.ts), found from this file's place in the workspace. */
 const WORKER_ENTRY = new URL('../../../../../workers/dist/cpu.js', import.meta.url);
@@ -44,53 +45,10 @@ export const enum StopReason {
   Watchdog = 2,
 }
 
-/** Per-CPU outcome of a run as it settles, and a way to wait for the next one. */
-class RunState<R> {
-  readonly outcomes: (CpuOutcome<R> | undefined)[];
-  settledCount = 0;
-  /** First failure in settle order: the crash that ends the run. */
-  firstFailure: { cpu: number; error: CpuFailure } | undefined;
-  private wake: (() => void) | undefined;
-
-  constructor(readonly cpus: number) {
-    this.outcomes = new Array<CpuOutcome<R> | undefined>(cpus).fill(undefined);
-  }
-
-  settle(cpu: number, o: CpuOutcome<R>): void {
-    if (this.outcomes[cpu] !== undefined) return;
-    this.outcomes[cpu] = o;
-    this.settledCount++;
-    if (!o.ok && this.firstFailure === undefined) this.firstFailure = { cpu, error: o.error };
-    this.wake?.();
-  }
-
-  get allSettled(): boolean {
-    return this.settledCount === this.cpus;
-  }
-
-  /** Resolve after `ms` or as soon as another CPU settles. */
-  wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(t);
-        self.wake = undefined;
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
-
-  /** Results of the CPUs that returned, indexed by CPU. */
-  partialResults(): unknown[] {
-    return this.outcomes.map((o) => (o?.ok ? o.result : undefined));
-  }
-}
-
 /**
  * Run `job` once on each of CPUs 0..cpus-1, each on its own worker thread,
- * started together; resolve with the results indexed by CPU.
+ * started together; resolve with the results indexed by CPU. One run at a
+ * time per kernel: a run resets CPUs 0..cpus-1's control blocks.
  */
 export async function runOnCpus<A, R>(opts: RunOnCpusOptions<A>): Promise<R[]> {
   const { kernel, cpus, job, seed } = opts;
