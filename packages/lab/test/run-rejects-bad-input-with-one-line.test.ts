@@ -31,7 +31,7 @@ const CASES: [string[], RegExp][] = [
   [['run', '--seed', 'abc'], /--seed: expected an integer in 0\.\.2147483647, got "abc"/],
   [['run', '--memory', '12XB'], /--memory: expected a size such as 256MiB or 1GiB, got "12XB"/],
   [['run', '--memory', '1MiB', '--work-ns', '0'], /cannot boot 1 CPUs in 1 MiB of kernel memory.*raise --memory/],
-  [['run', '--work-ns', '-1'], /--work-ns: expected a non-negative integer number of nanoseconds, got -1/],
+  [['run', '--work-ns=-1'], /--work-ns: expected a non-negative integer number of nanoseconds, got -1/],
   [['run', '--workload', 'threads', '--thread-prob', '2'], /--thread-prob: expected a probability in \[0, 1\], got 2/],
   [['run', '--thread-prob', '0.5'], /--thread-prob: expected only with the threads workload, not doexec/],
   [['run', '--geometry', 'percpu: garbage'], /--geometry: expected a percpu boot line/],

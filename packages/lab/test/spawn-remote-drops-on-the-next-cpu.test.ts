@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { runInput } from './fixtures/run-helpers.js';
 
 test('spawn-remote drops mms on the other CPU and keeps every check passing', async () => {
-  const { result } = await runInput({ workload: 'spawn-remote', cpus: [2], strategies: ['baseline', 'slab-dtor'], ops: 1000, warmup: 100, workNs: 500 });
+  const { result } = await runInput({ workload: 'spawn-remote', cpus: [2], strategies: ['baseline', 'slab-dtor'], ops: 500, warmup: 100, workNs: 500 });
   assert.equal(result.status, 'complete', result.failure?.message);
   for (const p of result.points) {
     const t = p.tally;
