@@ -134,6 +134,8 @@ export function generateTrace(opts: GenerateOptions): GeneratedTrace {
     }
   };
   let deferred: Pending | null = null;
+  // The area of the deferred event: nobody can free it before its allocation returned (and logged).
+  let deferredPtr = 0;
   const emit = (e: Pending) => {
     const late = deferred;
     deferred = null;
@@ -177,6 +179,7 @@ export function generateTrace(opts: GenerateOptions): GeneratedTrace {
         if (deferred === null && rand() < (opts.lateLogging ?? 0)) {
           counts.late++;
           deferred = ev;
+          deferredPtr = ptr;
         } else {
           emit(ev);
         }
@@ -184,6 +187,10 @@ export function generateTrace(opts: GenerateOptions): GeneratedTrace {
     } else {
       const k = Math.floor(rand() * live.length);
       const { ptr } = live[k]!;
+      if (ptr === deferredPtr && deferred !== null) {
+        write(deferred);
+        deferred = null;
+      }
       live[k] = live[live.length - 1]!;
       live.pop();
       const chunk = p.i32[(p.chunkTable >> 2) + Math.floor(ptr / p.vaSpan)]!;

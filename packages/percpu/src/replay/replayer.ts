@@ -185,6 +185,20 @@ export class Replayer {
     this.unpairedLive.delete(chunk);
   }
 
+  /**
+   * A free in a chunk the trace has not named yet (one from before tracing,
+   * e.g. the first chunk when the trace starts with a free): pair it with the
+   * unpaired chunk that has a live area at that offset.
+   */
+  private pairByFree(base: string, off: number): void {
+    for (const [chunk, ptrs] of this.unpairedLive) {
+      if (ptrs.some((ptr) => ptr % this.p.vaSpan === off)) {
+        this.pair(base, chunk);
+        return;
+      }
+    }
+  }
+
   private addUnpaired(ptr: number): void {
     const chunk = this.chunkOf(ptr);
     const base = this.chunkToBase.get(chunk);
@@ -385,6 +399,7 @@ export class Replayer {
 
   private free(i: number, e: { base: string; off: number; cpu: number }): void {
     const key = `${e.base}:${e.off}`;
+    if (!this.live.has(key) && !this.baseToChunk.has(e.base)) this.pairByFree(e.base, e.off);
     const ptr = this.live.get(key);
     if (ptr === undefined) {
       this.tally.unknownFrees++;
