@@ -14,12 +14,14 @@ import type { BenchSuite, SuiteResult } from './suite.js';
 import { suite as locksUncontended } from './locks/uncontended.bench.js';
 import { suite as locksContended } from './locks/contended.bench.js';
 import { suite as slabMm } from './slab-mm/lifetimes.bench.js';
+import { suite as percpuAllocFree } from './percpu/alloc-free.bench.js';
 import { runBench } from '@percpu-lab/lab';
 
 const SUITES: BenchSuite[] = [
   locksUncontended,
   locksContended,
   slabMm,
+  percpuAllocFree,
 ];
 
 const RESULTS_DIR = new URL('../../../../results/', import.meta.url);
