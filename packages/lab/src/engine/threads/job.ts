@@ -40,6 +40,7 @@ function runWindow(ctx: CpuContext<ThreadsJobArgs>, run: CpuRun, quota: number, 
   const { cpu } = ctx;
   const fault = measured ? ctx.args.spec.fault : null;
   const pending = workqueuePendingIndex(ctx.kernel);
+  const timed = deadline !== Infinity;
   let ops = 0;
   let steps = 0;
   try {
@@ -50,11 +51,11 @@ function runWindow(ctx: CpuContext<ThreadsJobArgs>, run: CpuRun, quota: number, 
         ops += n;
         ctx.progress();
         if (maybeInjectFault(ctx, fault, ops)) return { ops, stopped: true };
-        if (cpu.now() >= deadline) break;
+        if (timed && cpu.now() >= deadline) break;
       }
       if (++steps % CHECK_EVERY === 0) {
         if (ctx.shouldStop()) return { ops, stopped: true };
-        if (cpu.now() >= deadline) break;
+        if (timed && cpu.now() >= deadline) break;
       }
     }
   } catch (e) {
