@@ -4,6 +4,8 @@
 //
 // Every chart puts CPUs on a log2 x axis with a tick at each measured count,
 // because scaling questions are asked per doubling (1, 2, 4 … 256 CPUs).
+// Throughput and speedup use a log y axis too, so linear scaling is a
+// straight line and the CPU count where a strategy flattens stands out.
 import type { TopLevelSpec } from 'vega-lite';
 import type { SummaryRow } from '../sweep/aggregate.js';
 
@@ -40,7 +42,7 @@ function throughputChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
       mark: { type: 'line', point: true },
       encoding: {
         x: cpuAxis(rows),
-        y: { field: 'throughput', type: 'quantitative', title: 'mm lifetimes/s (median)' },
+        y: { field: 'throughput', type: 'quantitative', title: 'mm lifetimes/s (median, log scale)', scale: { type: 'log' } },
         color: strategyColor,
       },
     },
@@ -48,7 +50,7 @@ function throughputChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
   if (withRepeats) {
     layers.push({
       mark: { type: 'rule' },
-      encoding: { x: cpuAxis(rows), y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' }, color: strategyColor },
+      encoding: { x: cpuAxis(rows), y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' }, color: strategyColor },
     });
   }
   return {
@@ -64,6 +66,7 @@ function scalingChart(id: string, rows: readonly SummaryRow[], which: 'speedup' 
   const values = rows.map((r) => ({ strategy: r.strategy, cpus: r.cpus, value: r[which] }));
   const ideal = [...new Set(rows.map((r) => r.cpus))].map((cpus) => ({ cpus, value: which === 'speedup' ? cpus / minCpus : 1 }));
   const title = which === 'speedup' ? `speedup vs ${minCpus} CPU${minCpus > 1 ? 's' : ''}` : 'efficiency (speedup per CPU)';
+  const yScale = which === 'speedup' ? { type: 'log' as const, base: 2 } : { type: 'linear' as const };
   return {
     id: `${id}-${which}`,
     title,
@@ -74,7 +77,7 @@ function scalingChart(id: string, rows: readonly SummaryRow[], which: 'speedup' 
         {
           data: { values: ideal },
           mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
-          encoding: { x: cpuAxis(rows), y: { field: 'value', type: 'quantitative' } },
+          encoding: { x: cpuAxis(rows), y: { field: 'value', type: 'quantitative', scale: yScale } },
         },
         {
           data: { values },
@@ -84,7 +87,8 @@ function scalingChart(id: string, rows: readonly SummaryRow[], which: 'speedup' 
             y: {
               field: 'value',
               type: 'quantitative',
-              title: which === 'speedup' ? 'speedup (dashed: ideal)' : 'efficiency (dashed: ideal)',
+              title: which === 'speedup' ? 'speedup (log scale; dashed: ideal)' : 'efficiency (dashed: ideal)',
+              scale: yScale,
               ...(which === 'efficiency' ? { axis: { format: '.0%' } } : {}),
             },
             color: strategyColor,
