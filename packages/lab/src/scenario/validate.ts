@@ -22,7 +22,7 @@ const MAX_MEM_BYTES = 2 ** 31 - 4096;
 
 function render(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = JSON.stringify(v) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
