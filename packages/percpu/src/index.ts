@@ -17,3 +17,12 @@ export { DEFAULT_GEOMETRY, formatPcpuBootLine, parsePcpuBootLine, validateGeomet
 export { pcpuBoot, pcpuMemblockBytes } from './boot.js';
 export { Percpu } from './percpu.js';
 export type { PcpuChunkStats, PcpuStats } from './stats.js';
+export { replayCommand } from './replay/cli.js';
+export { replayTrace, type ReplayOptions } from './replay/replayer.js';
+export { parseTrace, traceText, type ParsedTrace } from './replay/parse.js';
+export { parsePrelude, type PreludeAlloc } from './replay/prelude.js';
+export { geometryFromDmesg } from './replay/dmesg.js';
+export { formatReport, type ReplayReport } from './replay/report.js';
+export { generateTrace, type GenerateOptions, type GeneratedTrace } from './replay/generate.js';
+export type { PcpuEvent, AllocEvent, FreeEvent } from './replay/events.js';
+export { ReplayInputError } from './replay/errors.js';

@@ -17,6 +17,7 @@ import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
 import { checkCommand } from './check.js';
 import { baselineCommand } from './baseline.js';
+import { replayCommand } from '@percpu-lab/percpu';
 
 const COMMANDS: Command[] = [
   runCommand,
@@ -26,6 +27,7 @@ const COMMANDS: Command[] = [
   mergeCommand,
   checkCommand,
   baselineCommand,
+  { name: 'replay', summary: 'replay a kernel percpu trace on the allocator model and compare every placement', run: replayCommand },
 ];
 
 function globalHelp(): string {
