@@ -65,9 +65,11 @@ export function resolveSweepSpec(values: FlagValues): SweepSpec {
     merged.strategies = registered;
   }
   const spec = parseSweepSpec(merged, source);
+  // One run per (workload, engine) with every strategy and CPU count is what the points add up to.
   for (const workload of spec.workloads) {
     for (const engine of spec.engines) {
-      const cell = { ...pointScenario(spec, { index: 0, key: '', workload, engine, strategy: '', cpus: 1, repeat: 0 }), strategies: spec.strategies, cpus: spec.cpus };
+      const first = { index: 0, key: '', workload, engine, strategy: '', cpus: 1, repeat: 0 };
+      const cell = { ...pointScenario(spec, first), strategies: spec.strategies, cpus: spec.cpus };
       parseScenario(cell, { file: source, fromFlags: new Set(), strategies: registered });
     }
   }
