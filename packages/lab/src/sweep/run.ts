@@ -31,13 +31,16 @@ export interface SweepRunSummary {
 }
 
 /**
- * The scenario input of one point: the sweep's shared run options plus this
- * cell of the matrix. Repeats differ by seed so that they are independent
+ * The scenario input of one point: the sweep's run options plus this cell
+ * of the matrix. Repeats differ by seed so that they are independent
  * runs (on the virtual engine, the same seed would give the same numbers).
  */
 export function pointScenario(spec: SweepSpec, p: SweepPoint): Record<string, unknown> {
+  // Virtual-engine options do not apply to threads points of a mixed-engine sweep.
+  const { profile, cpusPerSocket, ...shared } = spec.run;
   return {
-    ...spec.run,
+    ...shared,
+    ...(p.engine === 'virtual' ? { profile, cpusPerSocket } : {}),
     workload: p.workload,
     engine: p.engine,
     strategies: [p.strategy],
