@@ -7,7 +7,7 @@
 //
 // Built in: `kernel` (derived figures for a modern x86 server, shipped in
 // packages/lab/profiles/kernel.json) and `calibrated` (measured on this host
-// by the calibration command and written next to it; not shipped, since it
+// by scripts/calibrate.mjs and written next to it; not shipped, since it
 // describes one machine). Anything else names a file.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -125,7 +125,7 @@ export function loadProfile(nameOrPath: string): CostProfile {
   if (nameOrPath === 'calibrated') {
     const path = builtinProfilePath('calibrated');
     if (!existsSync(path)) {
-      throw new ProfileError(`the calibrated profile has not been measured on this host yet: run \`percpu-lab calibrate\` first (it writes ${path})`);
+      throw new ProfileError(`the calibrated profile has not been measured on this host yet: run \`node scripts/calibrate.mjs\` first (it writes ${path})`);
     }
     return readProfileFile(path);
   }
