@@ -6,25 +6,8 @@
 // is refused with that line's number: silently replaying part of a capture
 // would measure something else. Other tracepoints in the file are ignored.
 import { readFileSync } from 'node:fs';
-import * as percpu from '@percpu-lab/percpu';
+import { parseTrace, traceText } from '@percpu-lab/percpu';
 import { ScenarioError } from '../scenario/errors.js';
-
-/** The percpu package's replay parser (src/replay/parse.ts), reached through its index once exported there. */
-interface ReplayParser {
-  traceText(bytes: Uint8Array): string;
-  parseTrace(text: string): {
-    events: ({ kind: 'alloc'; base: string; off: number; size: number; align: number; reserved: boolean; isAtomic: boolean } | { kind: 'free'; base: string; off: number } | { kind: 'fail' | 'create' | 'destroy' })[];
-    bad: { line: number; kind: 'malformed' | 'unknown'; reason: string; text: string }[];
-  };
-}
-
-function replayParser(): ReplayParser {
-  const p = percpu as unknown as Partial<ReplayParser>;
-  if (typeof p.parseTrace !== 'function' || typeof p.traceText !== 'function') {
-    throw new Error('@percpu-lab/percpu does not export its replay parser (parseTrace, traceText); rebuild the workspace');
-  }
-  return p as ReplayParser;
-}
 
 export interface ReplayItem {
   size: number;
@@ -52,8 +35,7 @@ function parseItems(path: string): ReplayItem[] {
   } catch (e) {
     throw new TraceInputError(`--trace: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
-  const { parseTrace, traceText } = replayParser();
-  let parsed: ReturnType<ReplayParser['parseTrace']>;
+  let parsed: ReturnType<typeof parseTrace>;
   try {
     parsed = parseTrace(traceText(bytes));
   } catch (e) {
