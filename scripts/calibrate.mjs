@@ -9,8 +9,9 @@
 //     CPU (the main thread, as the threads engine's own 1-CPU derivation runs);
 //   - a cache-line hand-off between two workers spinning on one word, and a
 //     sleep/wake hand-off through Atomics.wait/notify: ping-pong round trips;
-//   - the mutex's optimistic spin: its poll budget (MUTEX_SPIN_POLLS = 2000 in
-//     machine/src/atomics-lock.ts) times one measured poll;
+//   - the mutex's optimistic spin: its largest poll budget (MUTEX_SPIN_POLLS =
+//     2000 in machine/src/atomics-lock.ts; the lock adapts it down to 16 after
+//     spins that fail) times one measured poll;
 //   - everything the allocators do that no micro-benchmark isolates (bitmap
 //     scans, page population, zeroing, object set-up, and the host work the
 //     model leaves unpriced, charged per program step): fitted, by
@@ -217,7 +218,7 @@ async function main() {
     lineTransferSameSocketNs: entry(transfer, `One hand-off of a word between two workers spinning on it (Atomics ping-pong, half a round trip): ${fmt(transfer)} ns.`),
     lineTransferCrossSocketNs: entry(transfer, `This host has one socket: the same hand-off as within a socket (${fmt(transfer)} ns).`),
     mutexSleepWakeNs: entry(sleepWake, `One hand-off between two workers that sleep in Atomics.wait and are woken by Atomics.notify (half a round trip): ${fmt(sleepWake)} ns.`),
-    mutexSpinWindowNs: entry(2000 * lc.poll, `The threads engine's mutex polls the lock word MUTEX_SPIN_POLLS = 2000 times (machine/src/atomics-lock.ts) before it sleeps; one Atomics.load poll is ${fmt(lc.poll)} ns here.`),
+    mutexSpinWindowNs: entry(2000 * lc.poll, `The threads engine's mutex polls the lock word up to MUTEX_SPIN_POLLS = 2000 times (machine/src/atomics-lock.ts; adaptive, down to 16 after failed spins) before it sleeps; one Atomics.load poll is ${fmt(lc.poll)} ns here.`),
     lockDataLines: { ...kernelProfile.costs.lockDataLines, source: `The model's critical sections touch the same shared structures as the kernel's, so the kernel profile's line counts are kept: ${kernelProfile.costs.lockDataLines.source}` },
     bitmapWordNs: entry(unexercised('bitmapWordNs') ? kernelProfile.costs.bitmapWordNs.value : price.bitmapWordNs, fitSource('bitmapWordNs')),
     pagePopulateNs: entry(unexercised('pagePopulateNs') ? kernelProfile.costs.pagePopulateNs.value : price.pagePopulateNs, fitSource('pagePopulateNs')),
