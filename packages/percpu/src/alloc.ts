@@ -139,7 +139,8 @@ export function pcpuAlloc(
   const m = p.mem;
   const isAtomic = !gfpAllowsBlocking(gfp);
   if (align < PCPU_MIN_ALLOC_SIZE) align = PCPU_MIN_ALLOC_SIZE;
-  size = Math.ceil(size / PCPU_MIN_ALLOC_SIZE) * PCPU_MIN_ALLOC_SIZE;
+  // ALIGN(size, 4); the float form only for sizes that are not small integers.
+  size = (size | 0) === size && size > 0 ? (size + PCPU_MIN_ALLOC_SIZE - 1) & -PCPU_MIN_ALLOC_SIZE : Math.ceil(size / PCPU_MIN_ALLOC_SIZE) * PCPU_MIN_ALLOC_SIZE;
   if (!(size > 0 && size <= PCPU_MIN_UNIT_SIZE && align <= PAGE_SIZE && isPowerOf2(align))) {
     // WARN(do_warn, "illegal size (%zu) or align (%zu) for percpu allocation")
     if ((gfp & __GFP_NOWARN) === 0) G.nrWarnings.add(m, p.g, 1);

@@ -24,14 +24,16 @@ import { pcpuIsolateChunk } from './slots.js';
  * of a percpu pointer, or a PcpuBadPointerError.
  */
 export function pcpuChunkOfPtr(p: PcpuMem, ptr: number): number {
-  const chunk = Number.isSafeInteger(ptr) && ptr > 0 ? chunkOfId(p, Math.floor(ptr / p.vaSpan)) : 0;
+  // Valid pointers are below 2^32 (maxChunkIds keeps them there), so the id
+  // and offset come out with 32-bit shifts and masks.
+  const chunk = ptr >>> 0 === ptr && ptr !== 0 ? chunkOfId(p, ptr >>> p.vaShift) : 0;
   if (chunk === 0) {
     throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} is not in any chunk of this allocator (freed twice after its chunk was destroyed, or never allocated here)`);
   }
   const m = p.mem;
-  const off = ptr % p.vaSpan;
+  const off = ptr & p.vaMask;
   const end = C.nrPages.get(m, chunk) * PAGE_SIZE - C.endOffset.get(m, chunk);
-  if (off % PCPU_MIN_ALLOC_SIZE !== 0 || off < C.startOffset.get(m, chunk) || off >= end) {
+  if ((off & (PCPU_MIN_ALLOC_SIZE - 1)) !== 0 || off < C.startOffset.get(m, chunk) || off >= end) {
     throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} points outside the allocatable part of its chunk; pass the pointer pcpuAlloc returned`);
   }
   return chunk;
@@ -41,7 +43,7 @@ export function freePercpu(p: PcpuCtx, cpu: Cpu, ptr: number): void {
   if (ptr === 0) return;
   const m = p.mem;
   const chunk = pcpuChunkOfPtr(p, ptr);
-  const off = ptr % p.vaSpan;
+  const off = ptr & p.vaMask;
   const bitOff = off >>> PCPU_MIN_ALLOC_SHIFT;
   let needBalance = false;
 
