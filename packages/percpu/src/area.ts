@@ -2,7 +2,7 @@
 // pcpu_is_populated, pcpu_find_block_fit, pcpu_find_zero_area,
 // pcpu_alloc_area, pcpu_free_area). pcpuFindBlockFit walks the block hints
 // to an offset from which an area is guaranteed to fit, skipping whatever
-// the hints rule out (so it is not plain first fit); pcpuAllocArea then
+// the hints rule out (so it is not plain first fit); pcpu_alloc_area then
 // scans the bitmap from there for the exact, aligned area and claims it.
 // Callers hold pcpu_lock.
 import { PAGE_SHIFT } from '@percpu-lab/machine';
@@ -13,7 +13,6 @@ import {
   chunkMapBits,
   pcpuBlockUpdateHintAlloc,
   pcpuBlockUpdateHintFree,
-  pcpuBlockUpdateScan,
   pcpuCheckBlockHint,
   pcpuNextFitRegion,
   pcpuNextHint,
@@ -94,9 +93,11 @@ function ctz(x: number): number {
 }
 
 /**
- * Where pcpu_alloc_area would put the area when searching from `start`
- * (a bit offset), without claiming it; -1 if it does not fit. The largest
- * skipped area is left in p.largest.
+ * The search half of pcpu_alloc_area: where the area goes when searching
+ * from `start` (pcpuFindBlockFit's answer, looking at most a block past the
+ * fit), without claiming it; -1 if it does not fit. The largest skipped area
+ * is left in p.largest for pcpu_block_update_scan. pcpuAlloc then claims it
+ * with pcpuClaimArea.
  */
 export function pcpuAllocAreaSearch(p: PcpuMem, chunk: number, allocBits: number, align: number, start: number): number {
   const m = p.mem;
@@ -105,19 +106,6 @@ export function pcpuAllocAreaSearch(p: PcpuMem, chunk: number, allocBits: number
   p.largest.bits = 0;
   const bitOff = pcpuFindZeroArea(p, C.allocMap.get(m, chunk), end, start, allocBits, align - 1);
   return bitOff >= end ? -1 : bitOff;
-}
-
-/**
- * pcpu_alloc_area: search from `start` (pcpuFindBlockFit's answer, looking at
- * most a block past the fit) and claim the area: alloc_map, bound_map,
- * free_bytes, first_free, hints, slot. Returns the byte offset, or -1.
- */
-export function pcpuAllocArea(p: PcpuMem, chunk: number, allocBits: number, align: number, start: number): number {
-  const bitOff = pcpuAllocAreaSearch(p, chunk, allocBits, align, start);
-  if (bitOff < 0) return -1;
-  if (p.largest.bits !== 0) pcpuBlockUpdateScan(p, chunk, p.largest.off, p.largest.bits);
-  pcpuClaimArea(p, chunk, bitOff, allocBits);
-  return bitOff * PCPU_MIN_ALLOC_SIZE;
 }
 
 /**

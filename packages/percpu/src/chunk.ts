@@ -268,8 +268,3 @@ export function pcpuChunkDepopulated(p: PcpuMem, chunk: number, pageStart: numbe
 export function chunkOfId(p: PcpuMem, id: number): number {
   return id >= 1 && id <= p.maxChunkIds ? p.i32[(p.chunkTable >> 2) + id]! : 0;
 }
-
-/** Address of unit `unit`'s copy of byte `off` of `chunk` (the page must be populated). */
-export function unitAddr(p: PcpuMem, chunk: number, unit: number, off: number): number {
-  return p.i32[(C.pageTable.get(p.mem, chunk) >> 2) + (off >>> PAGE_SHIFT) * p.nrUnits + unit]! + (off & (PAGE_SIZE - 1));
-}

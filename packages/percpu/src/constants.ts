@@ -34,12 +34,9 @@ export const PERCPU_MODULE_RESERVE = 8 << 10;
 export const __GFP_HIGH = 0x20;
 export const __GFP_IO = 0x40;
 export const __GFP_FS = 0x80;
-export const __GFP_ZERO = 0x100;
 export const __GFP_DIRECT_RECLAIM = 0x400;
 export const __GFP_KSWAPD_RECLAIM = 0x800;
 export const __GFP_NOWARN = 0x2000;
-export const __GFP_NOFAIL = 0x8000;
-export const __GFP_NORETRY = 0x10000;
 export const __GFP_ACCOUNT = 0x400000;
 export const __GFP_RECLAIM = __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM;
 
@@ -47,8 +44,6 @@ export const GFP_KERNEL = __GFP_RECLAIM | __GFP_IO | __GFP_FS;
 export const GFP_KERNEL_ACCOUNT = GFP_KERNEL | __GFP_ACCOUNT;
 export const GFP_ATOMIC = __GFP_HIGH | __GFP_KSWAPD_RECLAIM;
 export const GFP_NOWAIT = __GFP_KSWAPD_RECLAIM;
-export const GFP_NOIO = __GFP_RECLAIM;
-export const GFP_NOFS = __GFP_RECLAIM | __GFP_IO;
 
 /** gfpflags_allow_blocking(): only a request that may sleep takes the mutex. */
 export function gfpAllowsBlocking(gfp: number): boolean {

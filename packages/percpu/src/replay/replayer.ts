@@ -134,11 +134,6 @@ export class Replayer {
     return buildReport(this, parsed, this.tally, this.opts);
   }
 
-  /** Trace base of a model chunk, if paired. */
-  baseOf(chunk: number): string | undefined {
-    return this.chunkToBase.get(chunk);
-  }
-
   private step(i: number): void {
     const e = this.events[i]!;
     const cpu = this.cpu(e.cpu);
