@@ -100,7 +100,10 @@ export function struct<F extends Record<string, FieldSpec>>(name: string, fields
   }
   out.size = alignUp(off, align);
   out.align = align;
-  return out as Struct<F>;
+  // Built field by field, a struct with a few dozen fields lands in V8's
+  // dictionary mode and every `S.field` on a hot path becomes a hash lookup;
+  // a spread copy is created with fast properties.
+  return { ...out } as Struct<F>;
 }
 
 /** Cache-line size used for padding per-CPU data and lock words. */

@@ -7,17 +7,6 @@
 // is a second block, so that perCpuPtr is two loads: table, entry.
 import { CACHE_LINE, struct } from '@percpu-lab/machine';
 
-/**
- * struct() adds fields to its result one by one; past a couple of dozen
- * properties V8 keeps such an object in dictionary mode, which makes every
- * `Struct.field` lookup on the hot paths a hash lookup (~15 ns instead of an
- * inline-cached load). A spread copy of the same object is built in fast
- * mode. Same fields, same accessors.
- */
-function fastProperties<T extends object>(s: T): T {
-  return { ...s };
-}
-
 /** struct pcpu_block_md: hints of one page-sized block (or the whole chunk), in bits. */
 export const BlockMd = struct('pcpu_block_md', {
   scanHint: 'i32',
@@ -34,7 +23,7 @@ export const BlockMd = struct('pcpu_block_md', {
 export const ListHead = struct('list_head', { next: 'i32', prev: 'i32' });
 
 /** struct pcpu_chunk. `list` comes first, so a chunk's address is its list entry's. */
-export const PcpuChunk = fastProperties(struct('pcpu_chunk', {
+export const PcpuChunk = struct('pcpu_chunk', {
   list: { bytes: ListHead.size },
   freeBytes: 'i32',
   chunkMd: { bytes: BlockMd.size },
@@ -59,7 +48,7 @@ export const PcpuChunk = fastProperties(struct('pcpu_chunk', {
   /** Page-allocator orders of the two metadata blocks; -1 when they came from memblock. */
   metaOrder: 'i32',
   pageTableOrder: 'i32',
-}));
+});
 
 /** Number of allocation-size histogram buckets: ≤4, ≤8, …, ≤32 KiB. */
 export const HIST_BUCKETS = 14;
@@ -70,7 +59,7 @@ export const HIST_BUCKETS = 14;
  * pcpu_lock), and the WARN and failure counters, which are bumped outside
  * the locks and therefore atomically, on a line of their own.
  */
-export const PcpuGlobals = fastProperties(struct('pcpu_globals', {
+export const PcpuGlobals = struct('pcpu_globals', {
   unitPages: 'i32',
   unitSize: 'i32',
   nrUnits: 'i32',
@@ -110,4 +99,4 @@ export const PcpuGlobals = fastProperties(struct('pcpu_globals', {
   /** Failed requests (the kernel's pr_warn "allocation failed"), counted outside the locks. */
   nrFailed: 'i32',
   pad: { bytes: CACHE_LINE - 8 },
-}));
+});

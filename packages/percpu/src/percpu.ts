@@ -15,6 +15,15 @@ import { PcpuBadPointerError, ptrName } from './errors.js';
 import { freePercpu } from './free.js';
 import { pcpuStats, type PcpuStats } from './stats.js';
 import { pcpuVerify } from './verify.js';
+import { takeWordsScanned } from './bitmap.js';
+
+/**
+ * Diagnostics scan bitmaps too; those words are not work of the modelled
+ * kernel, so drop them before the next operation would be charged for them.
+ */
+function uncharged(): void {
+  takeWordsScanned();
+}
 
 export class Percpu {
   /** The allocator's working context; for the replayer and tests, not a stable API. */
@@ -67,11 +76,14 @@ export class Percpu {
   /** Check every invariant from scratch; throws PcpuInvariantError. Call with CPUs idle. */
   verify(): void {
     pcpuVerify(this.ctx);
+    uncharged();
   }
 
   /** /sys/kernel/debug/percpu_stats plus the size histogram. Call with CPUs idle. */
   stats(): PcpuStats {
-    return pcpuStats(this.ctx);
+    const s = pcpuStats(this.ctx);
+    uncharged();
+    return s;
   }
 
   private badPtr(ptr: number, cpuId: number): never {
