@@ -53,9 +53,13 @@ export function pointBase(s: Scenario): PointBase {
   };
 }
 
-/** CPU counts in the order given, each with every strategy: strategies of one CPU count run back to back. */
+/**
+ * Every strategy with every CPU count, strategy by strategy: the points a
+ * speedup divides (1 CPU and N CPUs of one strategy) run back to back, so a
+ * change in host load during the run skews the ratios as little as it can.
+ */
 export function expandPoints(s: Scenario, base: PointBase): PointSpec[] {
-  return s.cpus.flatMap((cpus) => s.strategies.map((strategy) => ({
+  return s.strategies.flatMap((strategy) => s.cpus.map((cpus) => ({
     ...base,
     cpus,
     strategy,
