@@ -9,6 +9,8 @@ import { defaultOutDir, writeResult } from '../results/write.js';
 import { SCENARIO_FLAG_OPTIONS, scenarioFlagHelp } from '../scenario/flags.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
+import { WORKLOAD_NAMES } from '../scenario/schema.js';
+import { getWorkload } from '../workloads/registry.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 import { inputErrorLines } from './input-errors.js';
@@ -22,6 +24,9 @@ Measure one workload on 1..N emulated CPUs for each strategy, e.g.
                        flags override its fields
   --json               print the result JSON on stdout instead of the summary
 ${scenarioFlagHelp().join('\n')}
+
+workloads:
+${WORKLOAD_NAMES.map((w) => `  ${w.padEnd(13)} ${getWorkload(w).description}`).join('\n')}
 
 exit status: 0 ok, 1 run failed (partial results written and marked), 2 bad usage or input`;
 
