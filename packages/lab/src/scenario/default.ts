@@ -7,7 +7,13 @@
 /** Seconds each point measures: longer for the allocator-heavy case, whose speedups are the acceptance figures. */
 export const BENCH_POINT_SECONDS = 1;
 export const ALLOCATOR_HEAVY_POINT_SECONDS = 1.5;
-export const BENCH_WARMUP_OPS = 1000;
+/**
+ * Warm-up lifetimes per CPU: enough calls for V8 to finish optimising the
+ * allocator paths before the window opens (a few thousand calls per
+ * function), or tier-up lands inside the 1-CPU window and skews speedups.
+ */
+export const BENCH_WARMUP_OPS = 3000;
+export const ALLOCATOR_HEAVY_WARMUP_OPS = 20_000;
 export const ALLOCATOR_HEAVY_WORK_NS = 2000;
 
 export interface BenchCase {
@@ -23,6 +29,8 @@ export const BENCH_CASES: readonly BenchCase[] = [
   },
   {
     title: `doexec, allocator-heavy (--work-ns ${ALLOCATOR_HEAVY_WORK_NS})`,
-    input: { workload: 'doexec', cpus: [1, 2], duration: ALLOCATOR_HEAVY_POINT_SECONDS, warmup: BENCH_WARMUP_OPS, workNs: ALLOCATOR_HEAVY_WORK_NS },
+    input: {
+      workload: 'doexec', cpus: [1, 2], duration: ALLOCATOR_HEAVY_POINT_SECONDS, warmup: ALLOCATOR_HEAVY_WARMUP_OPS, workNs: ALLOCATOR_HEAVY_WORK_NS,
+    },
   },
 ];
