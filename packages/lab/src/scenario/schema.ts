@@ -19,7 +19,7 @@ export const MAX_THREADS_CPUS = 64;
 export const MAX_CPUS = 1024;
 
 export const DEFAULT_OPS = 10_000;
-export const DEFAULT_WARMUP = 1_000;
+export const DEFAULT_WARMUP = 3_000;
 export const DEFAULT_WATCHDOG_S = 5;
 export const DEFAULT_THREAD_PROB = 0.5;
 
