@@ -2,7 +2,7 @@
 // the same run `pnpm bench` ends with. Exit 0 when every case ran
 // completely and passed its checks, 1 otherwise, 2 for bad usage.
 import { runBench } from '../scenario/bench.js';
-import { BENCH_CASES } from '../scenario/default.js';
+import { BENCH_CASES, HOST_CHECK } from '../scenario/default.js';
 import { defaultOutDir } from '../results/write.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
@@ -10,9 +10,10 @@ import { inputErrorLines } from './input-errors.js';
 
 export const BENCH_USAGE = `usage: percpu-lab bench [--out DIR] [--json]
 
-Run the built-in benchmark scenario: doexec on 1 and 2 CPUs, every strategy,
+Run the built-in benchmark scenario: first a ${HOST_CHECK.title} (the ceiling
+this host puts on speedups right now), then doexec on 1 and 2 CPUs, every strategy,
 ${BENCH_CASES.map((c) => `  - ${c.title}`).join('\n')}
-then print the acceptance figures measured in this run.
+and print the acceptance figures measured in this run.
 
   --out DIR   output directory, one subdirectory per case (default results/bench-<time>)
   --json      print every case's result JSON on stdout (as a JSON array) instead of the tables
