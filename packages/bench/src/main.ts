@@ -1,11 +1,14 @@
-// `pnpm bench`: runs every registered suite in order, prints each one's
-// table and targets, and writes all figures as one JSON object to
-// results/bench-<timestamp>.json (results/ is not committed).
+// `pnpm bench`: runs every registered microbenchmark suite in order,
+// printing each one's table and targets, then the main job — the built-in
+// scenario run of `percpu-lab bench` (doexec, every strategy) — and writes
+// all figures as one JSON object to results/bench-<timestamp>.json
+// (results/ is not committed). Exit 1 only if the scenario run fails;
+// targets are printed, not enforced.
 //
 // To add a suite: write src/<area>/<what>.bench.ts exporting
 // `export const suite: BenchSuite`, then add ONE import line and ONE entry
-// in SUITES below. `pnpm bench <substring>` runs only suites whose name
-// contains the substring.
+// in SUITES below. `pnpm bench <substring>` runs only the suites whose
+// name contains the substring, and skips the scenario run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
