@@ -182,6 +182,7 @@ export class PageAllocator {
   private readonly za: ZoneAccess;
   private readonly zoneLock: Lock;
   private readonly pcpBase: number;
+  private readonly pcpLocks: Lock[] = [];
 
   constructor(private readonly kernel: Kernel) {
     this.za = new ZoneAccess(kernel);
@@ -255,6 +256,12 @@ export class PageAllocator {
     return idx;
   }
 
+  /** pcp->lock of the pcp at `pcp`; lock objects are kept per CPU, off the Map. */
+  private pcpLock(pcp: number): Lock {
+    const cpu = (pcp - this.pcpBase) / Pcp.size;
+    return (this.pcpLocks[cpu] ??= this.kernel.lockAt(Pcp.lock.addr(pcp)));
+  }
+
   private pcp(cpu: number): number {
     return this.pcpBase + cpu * Pcp.size;
   }
@@ -269,7 +276,7 @@ export class PageAllocator {
   private rmqueuePcp(cpu: Cpu): number {
     const m = this.kernel.mem;
     const pcp = this.pcp(cpu.id);
-    const lock = this.kernel.lockAt(Pcp.lock.addr(pcp));
+    const lock = this.pcpLock(pcp);
     lock.lock(cpu);
     if (Pcp.count.get(m, pcp) === 0) this.refill(cpu, pcp);
     let idx = Pcp.head.get(m, pcp);
@@ -312,7 +319,7 @@ export class PageAllocator {
   private freePcp(cpu: Cpu, idx: number): void {
     const m = this.kernel.mem;
     const pcp = this.pcp(cpu.id);
-    const lock = this.kernel.lockAt(Pcp.lock.addr(pcp));
+    const lock = this.pcpLock(pcp);
     lock.lock(cpu);
     const p = this.za.page(idx);
     Page.flags.set(m, p, PG_PCP);
@@ -328,7 +335,7 @@ export class PageAllocator {
   private drain(cpu: Cpu, target: number, max: number): void {
     const m = this.kernel.mem;
     const pcp = this.pcp(target);
-    const lock = this.kernel.lockAt(Pcp.lock.addr(pcp));
+    const lock = this.pcpLock(pcp);
     lock.lock(cpu);
     this.zoneLock.lock(cpu);
     let n = 0;
