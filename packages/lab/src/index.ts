@@ -13,7 +13,7 @@ export { SCENARIO_FLAG_OPTIONS, scenarioFromFlags, scenarioFlagHelp } from './sc
 export { expandPoints, pointBase, pointName } from './scenario/points.js';
 export { runScenario, type RunHooks } from './scenario/run.js';
 export { BENCH_CASES } from './scenario/default.js';
-export { runBench, acceptanceLines, type BenchOptions, type BenchOutcome } from './scenario/bench.js';
+export { runBench, acceptanceLines, roundSpeedups, type BenchOptions, type BenchOutcome } from './scenario/bench.js';
 export type { Workload, WorkloadEnv } from './workloads/types.js';
 export { getWorkload } from './workloads/registry.js';
 export { instantiate, type CpuRun } from './workloads/instantiate.js';

@@ -12,11 +12,11 @@ export const BENCH_USAGE = `usage: percpu-lab bench [--out DIR] [--json]
 
 Run the built-in benchmark scenario: first a ${HOST_CHECK.title} (the ceiling
 this host puts on speedups right now), then doexec on 1 and 2 CPUs, every strategy,
-${BENCH_CASES.map((c) => `  - ${c.title}`).join('\n')}
+${BENCH_CASES.map((c) => `  - ${c.title}${c.rounds > 1 ? ` (${c.rounds} rounds; speedups are medians)` : ''}`).join('\n')}
 and print the acceptance figures measured in this run.
 
-  --out DIR   output directory, one subdirectory per case (default results/bench-<time>)
-  --json      print every case's result JSON on stdout (as a JSON array) instead of the tables
+  --out DIR   output directory, one subdirectory per case and round (default results/bench-<time>)
+  --json      print every round's result JSON on stdout (as a JSON array) instead of the tables
 
 exit status: 0 ok, 1 a case failed (partial results written and marked), 2 bad usage`;
 
