@@ -1,18 +1,16 @@
 // The numbers a sweep, its charts and the regression check read from one
 // point of an engine result. Kept as a view (not a second result schema):
 // resultPoints() is the one place that knows where the result JSON keeps them.
+import type { LockResult } from '../results/schema.js';
 
 /** One lock class of one point, as lock_stat counts it (times in ns). */
-export interface LockNumbers {
-  acquisitions: number;
-  contentions: number;
-  waitTotalNs: number;
-  holdTotalNs: number;
-  conBounces: number;
-  acqBounces: number;
+export type LockNumbers = Pick<
+  LockResult,
+  'acquisitions' | 'contentions' | 'waitTotalNs' | 'holdTotalNs' | 'conBounces' | 'acqBounces'
+> & {
   /** Wait time over the CPU time of the measured window. */
   waitShare: number;
-}
+};
 
 export interface PointView {
   workload: string;
