@@ -1,4 +1,4 @@
-// pcpu_alloc (mm/percpu.c pcpu_alloc_noprof, Linux 6.12).
+// pcpu_alloc (mm/percpu.c pcpu_alloc_noprof, Linux 6.12), and a bulk form.
 //
 // Kept: request checks (size rounded to 4 bytes, align raised to 4; size 0,
 // over PCPU_MIN_UNIT_SIZE, align over PAGE_SIZE or not a power of two WARN
@@ -17,11 +17,20 @@
 // atomic request (GFP_ATOMIC) never takes the mutex (taking it would be a
 // LockError, it runs in an atomic section), only finds room in populated
 // pages, and fails instead of creating or populating.
+//
+// pcpuAllocBulk (not in the kernel, which has no bulk percpu allocator) is
+// what n pcpuAlloc calls of one size do, with the locks taken less often:
+// the mutex once for the whole batch, pcpu_lock once per fit pass (as many
+// areas as fit, one search and claim each, exactly as pcpuAlloc would make
+// them), then population of the pass's areas under the mutex alone, and a
+// new chunk between passes when nothing fits. Because a sleeping search
+// never looks at population, the areas are the ones n sequential calls
+// would return, in the same order.
 import { AtomicContext, PAGE_SHIFT, PAGE_SIZE, atomicEnter, atomicExit, type Cpu } from '@percpu-lab/machine';
 import { pcpuAllocAreaSearch, pcpuClaimArea, pcpuFindBlockFit, pcpuFreeArea } from './area.js';
 import { takeWordsScanned, findNextBit, findNextZeroBit } from './bitmap.js';
 import { pcpuBlockUpdateScan } from './hints.js';
-import { pcpuChunkPopulated, pcpuCreateChunk, pcpuPopulateChunk } from './chunk.js';
+import { chunkOfId, pcpuChunkPopulated, pcpuCreateChunk, pcpuPopulateChunk } from './chunk.js';
 import {
   PCPU_EMPTY_POP_PAGES_LOW,
   PCPU_MIN_ALLOC_SHIFT,
@@ -32,7 +41,7 @@ import {
   gfpAllowsBlocking,
 } from './constants.js';
 import type { PcpuCtx } from './context.js';
-import { HIST_BUCKETS, ListHead, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
+import { CHUNK, GLOBAL, GLOBAL_F64, GLOBAL_HISTOGRAM, HIST_BUCKETS, LIST, ListHead, PcpuChunk as C } from './layout.js';
 import { listEmpty, pcpuChunkMove, pcpuChunkRelocate, pcpuReintegrateChunk, pcpuSizeToSlot } from './slots.js';
 import { pcpuScheduleBalanceWork } from './balance.js';
 
@@ -42,8 +51,25 @@ export interface ForcedPlacement {
   bitOff: number;
 }
 
+/** Words of one list_head (a slot list's head). */
+const LIST_WORDS = ListHead.size >> 2;
+
 function isPowerOf2(x: number): boolean {
   return x > 0 && (x & (x - 1)) === 0;
+}
+
+/**
+ * The request checks of pcpu_alloc: the size rounded up to 4 bytes, or 0
+ * for an illegal request (after the WARN, counted unless __GFP_NOWARN).
+ * `align` must already be raised to PCPU_MIN_ALLOC_SIZE.
+ */
+function pcpuAllocSize(p: PcpuCtx, size: number, align: number, gfp: number): number {
+  // ALIGN(size, 4); the float form only for sizes that are not small integers.
+  size = (size | 0) === size && size > 0 ? (size + PCPU_MIN_ALLOC_SIZE - 1) & -PCPU_MIN_ALLOC_SIZE : Math.ceil(size / PCPU_MIN_ALLOC_SIZE) * PCPU_MIN_ALLOC_SIZE;
+  if (size > 0 && size <= PCPU_MIN_UNIT_SIZE && align <= PAGE_SIZE && isPowerOf2(align)) return size;
+  // WARN(do_warn, "illegal size (%zu) or align (%zu) for percpu allocation")
+  if ((gfp & __GFP_NOWARN) === 0) Atomics.add(p.i32, (p.g >> 2) + GLOBAL.nrWarnings, 1);
+  return 0;
 }
 
 /**
@@ -58,14 +84,18 @@ function isPowerOf2(x: number): boolean {
  * Holds pcpu_lock.
  */
 export function pcpuSearch(p: PcpuCtx, size: number, align: number, reserved: boolean, isAtomic: boolean, commit: boolean): number {
-  const m = p.mem;
+  const i32 = p.i32;
   const bits = size >>> PCPU_MIN_ALLOC_SHIFT;
   const bitAlign = align >>> PCPU_MIN_ALLOC_SHIFT;
   if (reserved && p.reservedChunk !== 0) return fitIn(p, p.reservedChunk, bits, bitAlign, isAtomic) ? p.reservedChunk : 0;
-  for (let slot = pcpuSizeToSlot(p, size); slot <= p.freeSlot; slot++) {
-    const head = p.slotHead(slot);
-    for (let pos = ListHead.next.get(m, head); pos !== head; ) {
-      const next = ListHead.next.get(m, pos);
+  const freeSlot = p.freeSlot;
+  let slot = pcpuSizeToSlot(p, size);
+  // hw: word index of pcpu_chunk_lists[slot]. Most slots are empty lists;
+  // passing one costs two loads.
+  for (let hw = (p.chunkLists >> 2) + slot * LIST_WORDS; slot <= freeSlot; slot++, hw += LIST_WORDS) {
+    const head = hw << 2;
+    for (let pos = i32[hw + LIST.next]!; pos !== head; ) {
+      const next = i32[(pos >> 2) + LIST.next]!;
       const chunk = pos - C.list.offset;
       const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
       if (start < 0) {
@@ -87,40 +117,101 @@ function fitIn(p: PcpuCtx, chunk: number, bits: number, bitAlign: number, isAtom
   return p.foundBitOff >= 0;
 }
 
-/** pcpu_stats_area_alloc (under pcpu_lock), plus the size histogram. */
-function statsAreaAlloc(p: PcpuCtx, chunk: number, size: number): void {
-  const m = p.mem;
-  const g = p.g;
-  G.nrAlloc.set(m, g, G.nrAlloc.get(m, g) + 1);
-  const cur = G.nrCurAlloc.get(m, g) + 1;
-  G.nrCurAlloc.set(m, g, cur);
-  if (cur > G.nrMaxAlloc.get(m, g)) G.nrMaxAlloc.set(m, g, cur);
-  if (size < G.minAllocSize.get(m, g)) G.minAllocSize.set(m, g, size);
-  if (size > G.maxAllocSize.get(m, g)) G.maxAllocSize.set(m, g, size);
-  C.nrAlloc.set(m, chunk, C.nrAlloc.get(m, chunk) + 1);
-  if (size > C.maxAllocSize.get(m, chunk)) C.maxAllocSize.set(m, chunk, size);
-  const bucket = Math.min(HIST_BUCKETS - 1, 30 - Math.clz32(size - 1));
-  const h = (G.histogram.addr(g) >> 3) + bucket;
-  m.f64[h]! += 1;
+/** The rest of pcpu_alloc_area for what pcpuSearch found: note the skipped area, claim. Holds pcpu_lock. */
+function claimFound(p: PcpuCtx, chunk: number, bits: number): void {
+  if (p.largest.bits !== 0) pcpuBlockUpdateScan(p, chunk, p.largest.off, p.largest.bits);
+  pcpuClaimArea(p, chunk, p.foundBitOff, bits);
 }
 
-/** memset(per_cpu_ptr(area, cpu), 0, size) for every possible CPU. */
-function zeroArea(p: PcpuCtx, cpu: Cpu, chunk: number, off: number, size: number): void {
+/** After the claim: reintegrate an isolated chunk, count the allocation. Holds pcpu_lock. */
+function accountArea(p: PcpuCtx, chunk: number, size: number, reserved: boolean): void {
+  if (!reserved || p.reservedChunk === 0) pcpuReintegrateChunk(p, chunk);
+  statsAreaAlloc(p, chunk, size);
+}
+
+/** pcpu_stats_area_alloc (under pcpu_lock), plus the size histogram. */
+function statsAreaAlloc(p: PcpuCtx, chunk: number, size: number): void {
   const i32 = p.i32;
-  const n = p.nrUnits;
-  const pt = C.pageTable.get(p.mem, chunk) >> 2;
+  const f64 = p.mem.f64;
+  const g = p.g >> 3;
+  const c = chunk >> 2;
+  f64[g + GLOBAL_F64.nrAlloc]! += 1;
+  const cur = (f64[g + GLOBAL_F64.nrCurAlloc]! += 1);
+  if (cur > f64[g + GLOBAL_F64.nrMaxAlloc]!) f64[g + GLOBAL_F64.nrMaxAlloc] = cur;
+  if (size < f64[g + GLOBAL_F64.minAllocSize]!) f64[g + GLOBAL_F64.minAllocSize] = size;
+  if (size > f64[g + GLOBAL_F64.maxAllocSize]!) f64[g + GLOBAL_F64.maxAllocSize] = size;
+  i32[c + CHUNK.nrAlloc]! += 1;
+  if (size > i32[c + CHUNK.maxAllocSize]!) i32[c + CHUNK.maxAllocSize] = size;
+  f64[g + GLOBAL_HISTOGRAM + Math.min(HIST_BUCKETS - 1, 30 - Math.clz32(size - 1))]! += 1;
+}
+
+/**
+ * memset(per_cpu_ptr(area, cpu), 0, size) for units 0..nrCpus-1 of the
+ * chunk whose page table is at `pageTable`: one table row per page the area
+ * touches, then the same offset in every unit's page. Charged as zeroing.
+ */
+export function pcpuZeroUnits(p: PcpuCtx, cpu: Cpu, pageTable: number, off: number, size: number, nrCpus: number): void {
+  const i32 = p.i32;
+  const stride = p.nrUnits;
+  const pt = pageTable >> 2;
   for (let o = off, end = off + size; o < end; ) {
     const pageOff = o & (PAGE_SIZE - 1);
     const len = Math.min(end - o, PAGE_SIZE - pageOff);
-    const row = pt + (o >>> PAGE_SHIFT) * n;
-    for (let u = 0; u < n; u++) {
-      const a = i32[row + u]! + pageOff;
-      if (len <= 64) for (let w = a >> 2, e = (a + len) >> 2; w < e; w++) i32[w] = 0;
-      else p.mem.u8.fill(0, a, a + len);
+    const row = pt + (o >>> PAGE_SHIFT) * stride;
+    if (len <= 64) {
+      // Short runs (the common percpu sizes) word by word; the unit pages are page aligned.
+      const words = len >> 2;
+      const wordOff = pageOff >> 2;
+      for (let u = 0; u < nrCpus; u++) {
+        const w = (i32[row + u]! >> 2) + wordOff;
+        for (let k = 0; k < words; k++) i32[w + k] = 0;
+      }
+    } else {
+      for (let u = 0; u < nrCpus; u++) p.mem.zero(i32[row + u]! + pageOff, len);
     }
     o += len;
   }
-  cpu.cost('zeroByte', size * n);
+  cpu.cost('zeroByte', size * nrCpus);
+}
+
+/**
+ * Back whatever pages of [off, off + size) are not populated yet, holding
+ * only the mutex and re-taking pcpu_lock to mark them. False when memory ran
+ * out: then the area has been freed and pcpu_lock is held.
+ */
+function populateArea(p: PcpuCtx, cpu: Cpu, chunk: number, off: number, size: number): boolean {
+  const populated = p.i32[(chunk >> 2) + CHUNK.populated]!;
+  const pageEnd = (off + size + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+  for (let rs = off >>> PAGE_SHIFT; ; ) {
+    rs = findNextZeroBit(p.u32, populated, pageEnd, rs);
+    const re = findNextBit(p.u32, populated, pageEnd, rs + 1);
+    if (rs >= pageEnd) break;
+    const ok = pcpuPopulateChunk(p, cpu, chunk, rs, re);
+    p.pcpuLock.lock(cpu);
+    if (!ok) {
+      pcpuFreeArea(p, chunk, off);
+      return false;
+    }
+    pcpuChunkPopulated(p, chunk, rs, re);
+    p.pcpuLock.unlock(cpu);
+    rs = re + 1;
+  }
+  return true;
+}
+
+/**
+ * Nothing fits: with pcpu_lock dropped, create a chunk unless a free one
+ * exists. Returns the new chunk, -1 when a free chunk exists (just retry),
+ * or 0 when creation failed. Holds pcpu_alloc_mutex.
+ */
+function growForRetry(p: PcpuCtx, cpu: Cpu): number {
+  if (!listEmpty(p.mem, p.slotHead(p.freeSlot))) return -1;
+  return pcpuCreateChunk(p, cpu);
+}
+
+/** The percpu pointer of the area at byte `off` of `chunk`. */
+function ptrOf(p: PcpuCtx, chunk: number, off: number): number {
+  return p.i32[(chunk >> 2) + CHUNK.id]! * p.vaSpan + off;
 }
 
 /**
@@ -136,16 +227,10 @@ export function pcpuAlloc(
   gfp: number,
   forced: ForcedPlacement | null,
 ): number {
-  const m = p.mem;
   const isAtomic = !gfpAllowsBlocking(gfp);
   if (align < PCPU_MIN_ALLOC_SIZE) align = PCPU_MIN_ALLOC_SIZE;
-  // ALIGN(size, 4); the float form only for sizes that are not small integers.
-  size = (size | 0) === size && size > 0 ? (size + PCPU_MIN_ALLOC_SIZE - 1) & -PCPU_MIN_ALLOC_SIZE : Math.ceil(size / PCPU_MIN_ALLOC_SIZE) * PCPU_MIN_ALLOC_SIZE;
-  if (!(size > 0 && size <= PCPU_MIN_UNIT_SIZE && align <= PAGE_SIZE && isPowerOf2(align))) {
-    // WARN(do_warn, "illegal size (%zu) or align (%zu) for percpu allocation")
-    if ((gfp & __GFP_NOWARN) === 0) G.nrWarnings.add(m, p.g, 1);
-    return 0;
-  }
+  size = pcpuAllocSize(p, size, align, gfp);
+  if (size === 0) return 0;
   const bits = size >>> PCPU_MIN_ALLOC_SHIFT;
   p.decisionChunk = 0;
   p.decisionOff = -1;
@@ -160,9 +245,7 @@ export function pcpuAlloc(
     if (chunk !== 0) {
       p.decisionChunk = chunk;
       p.decisionOff = p.foundBitOff << PCPU_MIN_ALLOC_SHIFT;
-      // The rest of pcpu_alloc_area: note the skipped area, claim.
-      if (p.largest.bits !== 0) pcpuBlockUpdateScan(p, chunk, p.largest.off, p.largest.bits);
-      if (forced === null) pcpuClaimArea(p, chunk, p.foundBitOff, bits);
+      if (forced === null) claimFound(p, chunk, bits);
       break;
     }
     // The kernel found room where the model found none: take it there.
@@ -171,14 +254,10 @@ export function pcpuAlloc(
     p.pcpuLock.unlock(cpu);
     if (isAtomic) return fail(p, cpu, isAtomic, false);
     // No space left: create a chunk unless a free one exists, and retry.
-    if (listEmpty(m, p.slotHead(p.freeSlot))) {
-      const fresh = pcpuCreateChunk(p, cpu);
-      if (fresh === 0) return fail(p, cpu, isAtomic, false);
-      p.pcpuLock.lock(cpu);
-      pcpuChunkRelocate(p, fresh, -1);
-    } else {
-      p.pcpuLock.lock(cpu);
-    }
+    const fresh = growForRetry(p, cpu);
+    if (fresh === 0) return fail(p, cpu, isAtomic, false);
+    p.pcpuLock.lock(cpu);
+    if (fresh > 0) pcpuChunkRelocate(p, fresh, -1);
   }
   let off = p.foundBitOff << PCPU_MIN_ALLOC_SHIFT;
   if (forced !== null) {
@@ -186,38 +265,109 @@ export function pcpuAlloc(
     off = forced.bitOff << PCPU_MIN_ALLOC_SHIFT;
     pcpuClaimArea(p, chunk, forced.bitOff, bits);
   }
-  if (!reserved || p.reservedChunk === 0) pcpuReintegrateChunk(p, chunk);
-
-  statsAreaAlloc(p, chunk, size);
+  accountArea(p, chunk, size, reserved);
   p.pcpuLock.unlock(cpu);
 
   if (!isAtomic) {
-    // Populate whatever the area covers that is not backed yet.
-    const populated = C.populated.get(m, chunk);
-    const pageEnd = (off + size + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-    for (let rs = off >>> PAGE_SHIFT; ; ) {
-      rs = findNextZeroBit(p.u32, populated, pageEnd, rs);
-      const re = findNextBit(p.u32, populated, pageEnd, rs + 1);
-      if (rs >= pageEnd) break;
-      const ok = pcpuPopulateChunk(p, cpu, chunk, rs, re);
-      p.pcpuLock.lock(cpu);
-      if (!ok) {
-        pcpuFreeArea(p, chunk, off);
-        return fail(p, cpu, isAtomic, true);
-      }
-      pcpuChunkPopulated(p, chunk, rs, re);
-      p.pcpuLock.unlock(cpu);
-      rs = re + 1;
-    }
+    if (!populateArea(p, cpu, chunk, off, size)) return fail(p, cpu, isAtomic, true);
     p.allocMutex.unlock(cpu);
   } else {
     atomicExit(cpu);
   }
 
-  if (G.nrEmptyPopPages.get(m, p.g) < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
-  zeroArea(p, cpu, chunk, off, size);
+  if (p.i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
+  pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK.pageTable]!, off, size, p.nrUnits);
   cpu.cost('bitmapWord', takeWordsScanned());
-  return C.id.get(m, chunk) * p.vaSpan + off;
+  return ptrOf(p, chunk, off);
+}
+
+/**
+ * Up to `n` areas of `size` bytes aligned to `align`, their percpu pointers
+ * written to out[0..count); returns count: n unless memory (or, for an
+ * atomic request, populated room) ran out, 0 for an illegal request. See
+ * the header for the locking and why the areas equal those of n pcpuAlloc
+ * calls.
+ */
+export function pcpuAllocBulk(
+  p: PcpuCtx,
+  cpu: Cpu,
+  size: number,
+  align: number,
+  n: number,
+  out: number[] | Uint32Array,
+  gfp: number,
+): number {
+  const isAtomic = !gfpAllowsBlocking(gfp);
+  if (align < PCPU_MIN_ALLOC_SIZE) align = PCPU_MIN_ALLOC_SIZE;
+  size = pcpuAllocSize(p, size, align, gfp);
+  if (size === 0 || n <= 0) return 0;
+  const bits = size >>> PCPU_MIN_ALLOC_SHIFT;
+
+  if (isAtomic) atomicEnter(cpu, AtomicContext.AtomicAllocation);
+  else p.allocMutex.lock(cpu);
+  let count = 0;
+  let fresh = 0;
+  for (;;) {
+    // One fit pass: as many areas as fit, under one hold of pcpu_lock.
+    const first = count;
+    p.pcpuLock.lock(cpu);
+    if (fresh > 0) pcpuChunkRelocate(p, fresh, -1);
+    while (count < n) {
+      const chunk = pcpuSearch(p, size, align, false, isAtomic, true);
+      if (chunk === 0) break;
+      claimFound(p, chunk, bits);
+      accountArea(p, chunk, size, false);
+      out[count++] = ptrOf(p, chunk, p.foundBitOff << PCPU_MIN_ALLOC_SHIFT);
+    }
+    p.pcpuLock.unlock(cpu);
+    if (!isAtomic) {
+      const backed = populatePass(p, cpu, out, first, count, size);
+      if (backed < count) {
+        count = backed;
+        break;
+      }
+    }
+    if (p.i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
+    if (count === n || isAtomic) break;
+    fresh = growForRetry(p, cpu);
+    if (fresh === 0) break;
+  }
+  if (isAtomic) atomicExit(cpu);
+  else p.allocMutex.unlock(cpu);
+
+  for (let i = 0; i < count; i++) {
+    const ptr = out[i]!;
+    const chunk = chunkOfId(p, ptr >>> p.vaShift);
+    pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK.pageTable]!, ptr & p.vaMask, size, p.nrUnits);
+  }
+  if (count < n) failed(p, isAtomic);
+  cpu.cost('bitmapWord', takeWordsScanned());
+  return count;
+}
+
+/**
+ * Populate the areas out[first..count) of one fit pass in order. Returns
+ * how many of them stand: count, or the index of the one whose population
+ * failed, after freeing it and every later one (pcpu_lock dropped again).
+ */
+function populatePass(p: PcpuCtx, cpu: Cpu, out: number[] | Uint32Array, first: number, count: number, size: number): number {
+  for (let i = first; i < count; i++) {
+    const ptr = out[i]!;
+    if (populateArea(p, cpu, chunkOfId(p, ptr >>> p.vaShift), ptr & p.vaMask, size)) continue;
+    for (let j = i + 1; j < count; j++) pcpuFreeArea(p, chunkOfId(p, out[j]! >>> p.vaShift), out[j]! & p.vaMask);
+    p.pcpuLock.unlock(cpu);
+    return i;
+  }
+  return count;
+}
+
+/** Failure accounting: count it; an atomic failure asks balance work to populate more. */
+function failed(p: PcpuCtx, isAtomic: boolean): void {
+  Atomics.add(p.i32, (p.g >> 2) + GLOBAL.nrFailed, 1);
+  if (isAtomic) {
+    p.i32[(p.g >> 2) + GLOBAL.atomicAllocFailed] = 1;
+    pcpuScheduleBalanceWork(p);
+  }
 }
 
 /**
@@ -225,16 +375,10 @@ export function pcpuAlloc(
  * balance work to populate more; a sleeping request drops the mutex.
  */
 function fail(p: PcpuCtx, cpu: Cpu, isAtomic: boolean, locked: boolean): number {
-  const m = p.mem;
   if (locked) p.pcpuLock.unlock(cpu);
-  G.nrFailed.add(m, p.g, 1);
-  if (isAtomic) {
-    G.atomicAllocFailed.set(m, p.g, 1);
-    pcpuScheduleBalanceWork(p);
-    atomicExit(cpu);
-  } else {
-    p.allocMutex.unlock(cpu);
-  }
+  failed(p, isAtomic);
+  if (isAtomic) atomicExit(cpu);
+  else p.allocMutex.unlock(cpu);
   cpu.cost('bitmapWord', takeWordsScanned());
   return 0;
 }

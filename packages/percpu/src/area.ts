@@ -4,7 +4,8 @@
 // to an offset from which an area is guaranteed to fit, skipping whatever
 // the hints rule out (so it is not plain first fit); pcpu_alloc_area then
 // scans the bitmap from there for the exact, aligned area and claims it.
-// Callers hold pcpu_lock.
+// Callers hold pcpu_lock. Fields are read through the word indices of
+// layout.ts (every allocation and free runs through here).
 import { PAGE_SHIFT } from '@percpu-lab/machine';
 import { bitmapClear, bitmapSet, findNextBit, findNextZeroBit, setBit } from './bitmap.js';
 import { PCPU_BITMAP_BLOCK_BITS as BLOCK_BITS, PCPU_MIN_ALLOC_SHIFT, PCPU_MIN_ALLOC_SIZE } from './constants.js';
@@ -17,7 +18,7 @@ import {
   pcpuNextFitRegion,
   pcpuNextHint,
 } from './hints.js';
-import { BlockMd as B, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
+import { BMD, CHUNK, CHUNK_MD, GLOBAL_F64, PcpuChunk as C } from './layout.js';
 import { pcpuChunkRelocate, pcpuChunkSlot } from './slots.js';
 
 /** Bits per page: populated-bitmap arithmetic. */
@@ -29,8 +30,7 @@ const PAGE_BITS_SHIFT = PAGE_SHIFT - PCPU_MIN_ALLOC_SHIFT;
  * can resume there.
  */
 function pcpuIsPopulated(p: PcpuMem, chunk: number, bitOff: number, bits: number, r: Region): boolean {
-  const m = p.mem;
-  const populated = C.populated.get(m, chunk);
+  const populated = p.i32[(chunk >> 2) + CHUNK.populated]!;
   const pageStart = bitOff >>> PAGE_BITS_SHIFT;
   let end = (bitOff + bits + (1 << PAGE_BITS_SHIFT) - 1) >>> PAGE_BITS_SHIFT;
   const start = findNextZeroBit(p.u32, populated, end, pageStart);
@@ -100,11 +100,10 @@ function ctz(x: number): number {
  * with pcpuClaimArea.
  */
 export function pcpuAllocAreaSearch(p: PcpuMem, chunk: number, allocBits: number, align: number, start: number): number {
-  const m = p.mem;
-  const end = Math.min(start + allocBits + BLOCK_BITS, chunkMapBits(m, chunk));
+  const end = Math.min(start + allocBits + BLOCK_BITS, chunkMapBits(p.mem, chunk));
   p.largest.off = 0;
   p.largest.bits = 0;
-  const bitOff = pcpuFindZeroArea(p, C.allocMap.get(m, chunk), end, start, allocBits, align - 1);
+  const bitOff = pcpuFindZeroArea(p, p.i32[(chunk >> 2) + CHUNK.allocMap]!, end, start, allocBits, align - 1);
   return bitOff >= end ? -1 : bitOff;
 }
 
@@ -114,19 +113,19 @@ export function pcpuAllocAreaSearch(p: PcpuMem, chunk: number, allocBits: number
  * uses it to place an allocation where the kernel did (--resync).
  */
 export function pcpuClaimArea(p: PcpuMem, chunk: number, bitOff: number, allocBits: number): void {
-  const m = p.mem;
+  const i32 = p.i32;
   const u32 = p.u32;
+  const c = chunk >> 2;
   const oslot = pcpuChunkSlot(p, chunk);
-  const allocMap = C.allocMap.get(m, chunk);
-  const boundMap = C.boundMap.get(m, chunk);
+  const allocMap = i32[c + CHUNK.allocMap]!;
+  const boundMap = i32[c + CHUNK.boundMap]!;
   bitmapSet(u32, allocMap, bitOff, allocBits);
   setBit(u32, boundMap, bitOff);
   bitmapClear(u32, boundMap, bitOff + 1, allocBits - 1);
   setBit(u32, boundMap, bitOff + allocBits);
-  C.freeBytes.set(m, chunk, C.freeBytes.get(m, chunk) - allocBits * PCPU_MIN_ALLOC_SIZE);
-  const md = C.chunkMd.addr(chunk);
-  if (bitOff === B.firstFree.get(m, md)) {
-    B.firstFree.set(m, md, findNextZeroBit(u32, allocMap, chunkMapBits(m, chunk), bitOff + allocBits));
+  i32[c + CHUNK.freeBytes]! -= allocBits * PCPU_MIN_ALLOC_SIZE;
+  if (bitOff === i32[c + CHUNK_MD + BMD.firstFree]) {
+    i32[c + CHUNK_MD + BMD.firstFree] = findNextZeroBit(u32, allocMap, chunkMapBits(p.mem, chunk), bitOff + allocBits);
   }
   pcpuBlockUpdateHintAlloc(p, chunk, bitOff, allocBits);
   pcpuChunkRelocate(p, chunk, oslot);
@@ -138,20 +137,22 @@ export function pcpuClaimArea(p: PcpuMem, chunk: number, bitOff: number, allocBi
  * `off` starts a live allocation.
  */
 export function pcpuFreeArea(p: PcpuMem, chunk: number, off: number): number {
-  const m = p.mem;
+  const i32 = p.i32;
+  const f64 = p.mem.f64;
+  const c = chunk >> 2;
+  const g = p.g >> 3;
   // pcpu_stats_area_dealloc
-  G.nrDealloc.set(m, p.g, G.nrDealloc.get(m, p.g) + 1);
-  G.nrCurAlloc.set(m, p.g, G.nrCurAlloc.get(m, p.g) - 1);
-  C.nrAlloc.set(m, chunk, C.nrAlloc.get(m, chunk) - 1);
+  f64[g + GLOBAL_F64.nrDealloc]! += 1;
+  f64[g + GLOBAL_F64.nrCurAlloc]! -= 1;
+  i32[c + CHUNK.nrAlloc]! -= 1;
   const oslot = pcpuChunkSlot(p, chunk);
   const bitOff = off >>> PCPU_MIN_ALLOC_SHIFT;
-  const end = findNextBit(p.u32, C.boundMap.get(m, chunk), chunkMapBits(m, chunk), bitOff + 1);
+  const end = findNextBit(p.u32, i32[c + CHUNK.boundMap]!, chunkMapBits(p.mem, chunk), bitOff + 1);
   const bits = end - bitOff;
-  bitmapClear(p.u32, C.allocMap.get(m, chunk), bitOff, bits);
+  bitmapClear(p.u32, i32[c + CHUNK.allocMap]!, bitOff, bits);
   const freed = bits * PCPU_MIN_ALLOC_SIZE;
-  C.freeBytes.set(m, chunk, C.freeBytes.get(m, chunk) + freed);
-  const md = C.chunkMd.addr(chunk);
-  if (bitOff < B.firstFree.get(m, md)) B.firstFree.set(m, md, bitOff);
+  i32[c + CHUNK.freeBytes]! += freed;
+  if (bitOff < i32[c + CHUNK_MD + BMD.firstFree]!) i32[c + CHUNK_MD + BMD.firstFree] = bitOff;
   pcpuBlockUpdateHintFree(p, chunk, bitOff, bits);
   pcpuChunkRelocate(p, chunk, oslot);
   return freed;

@@ -27,7 +27,7 @@ import {
 import { PCPU_BITMAP_BLOCK_BITS as BLOCK_BITS, PCPU_EMPTY_POP_PAGES_HIGH } from './constants.js';
 import type { PcpuCtx, PcpuMem } from './context.js';
 import { blockAddr } from './hints.js';
-import { BlockMd, ListHead, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
+import { BlockMd, CHUNK, GLOBAL, ListHead, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
 import { listDel, listMoveTail, pcpuChunkRelocate, pcpuReintegrateChunk, pcpuSizeToSlot } from './slots.js';
 
 /** pcpu_schedule_balance_work: only once async work is enabled (after boot). */
@@ -42,11 +42,12 @@ export function pcpuScheduleBalanceWork(p: PcpuCtx): void {
  */
 export function pcpuShouldReclaimChunk(p: PcpuMem, chunk: number): boolean {
   if (chunk === p.firstChunk || chunk === p.reservedChunk) return false;
-  const m = p.mem;
-  const empty = C.nrEmptyPopPages.get(m, chunk);
+  const i32 = p.i32;
+  const c = chunk >> 2;
+  const empty = i32[c + CHUNK.nrEmptyPopPages]!;
   return (
-    (C.isolated.get(m, chunk) !== 0 && empty !== 0) ||
-    (G.nrEmptyPopPages.get(m, p.g) > PCPU_EMPTY_POP_PAGES_HIGH + empty && empty >= Math.floor(C.nrPages.get(m, chunk) / 4))
+    (i32[c + CHUNK.isolated] !== 0 && empty !== 0) ||
+    (i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! > PCPU_EMPTY_POP_PAGES_HIGH + empty && empty >= Math.floor(i32[c + CHUNK.nrPages]! / 4))
   );
 }
 

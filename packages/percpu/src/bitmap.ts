@@ -5,7 +5,7 @@
 //
 // Every word examined is counted, so the allocator can charge the virtual
 // engine for bitmap scanning once per operation (takeWordsScanned) instead
-// of per word.
+// of per word; a search adds its count once, when it returns.
 
 let wordsScanned = 0;
 
@@ -24,51 +24,43 @@ function ctz(x: number): number {
 export function findNextBit(u32: Uint32Array, base: number, size: number, start: number): number {
   if (start >= size) return size;
   const w0 = base >> 2;
-  let w = w0 + (start >>> 5);
+  const first = w0 + (start >>> 5);
   const last = w0 + ((size - 1) >>> 5);
+  let w = first;
   let word = u32[w]! & (-1 << (start & 31));
-  for (;;) {
-    wordsScanned++;
-    if (word !== 0) {
-      const bit = ((w - w0) << 5) + ctz(word);
-      return bit < size ? bit : size;
-    }
-    if (w === last) return size;
-    word = u32[++w]!;
-  }
+  while (word === 0 && w !== last) word = u32[++w]!;
+  wordsScanned += w - first + 1;
+  if (word === 0) return size;
+  const bit = ((w - w0) << 5) + ctz(word);
+  return bit < size ? bit : size;
 }
 
 /** find_next_zero_bit: first clear bit in [start, size), or size. */
 export function findNextZeroBit(u32: Uint32Array, base: number, size: number, start: number): number {
   if (start >= size) return size;
   const w0 = base >> 2;
-  let w = w0 + (start >>> 5);
+  const first = w0 + (start >>> 5);
   const last = w0 + ((size - 1) >>> 5);
+  let w = first;
   let word = ~u32[w]! & (-1 << (start & 31));
-  for (;;) {
-    wordsScanned++;
-    if (word !== 0) {
-      const bit = ((w - w0) << 5) + ctz(word);
-      return bit < size ? bit : size;
-    }
-    if (w === last) return size;
-    word = ~u32[++w]!;
-  }
+  while (word === 0 && w !== last) word = ~u32[++w]!;
+  wordsScanned += w - first + 1;
+  if (word === 0) return size;
+  const bit = ((w - w0) << 5) + ctz(word);
+  return bit < size ? bit : size;
 }
 
 /** find_last_bit: last set bit in [0, size), or size when there is none. */
 export function findLastBit(u32: Uint32Array, base: number, size: number): number {
   if (size <= 0) return size;
   const w0 = base >> 2;
-  let w = (size - 1) >>> 5;
-  const top = (size - 1) & 31;
-  let word = u32[w0 + w]! & (top === 31 ? -1 : (1 << (top + 1)) - 1);
-  for (;;) {
-    wordsScanned++;
-    if (word !== 0) return (w << 5) + 31 - Math.clz32(word);
-    if (w === 0) return size;
-    word = u32[w0 + --w]!;
-  }
+  const top = (size - 1) >>> 5;
+  let w = top;
+  const topBit = (size - 1) & 31;
+  let word = u32[w0 + w]! & (topBit === 31 ? -1 : (1 << (topBit + 1)) - 1);
+  while (word === 0 && w !== 0) word = u32[w0 + --w]!;
+  wordsScanned += top - w + 1;
+  return word === 0 ? size : (w << 5) + 31 - Math.clz32(word);
 }
 
 export function testBit(u32: Uint32Array, base: number, n: number): boolean {

@@ -16,7 +16,7 @@ import { chunkOfId } from './chunk.js';
 import { PCPU_MIN_ALLOC_SHIFT, PCPU_MIN_ALLOC_SIZE } from './constants.js';
 import type { PcpuCtx, PcpuMem } from './context.js';
 import { PcpuBadPointerError, PcpuDoubleFreeError, ptrName } from './errors.js';
-import { ListHead, PcpuChunk as C } from './layout.js';
+import { CHUNK, LIST, PcpuChunk as C } from './layout.js';
 import { pcpuIsolateChunk } from './slots.js';
 
 /**
@@ -30,10 +30,11 @@ export function pcpuChunkOfPtr(p: PcpuMem, ptr: number): number {
   if (chunk === 0) {
     throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} is not in any chunk of this allocator (freed twice after its chunk was destroyed, or never allocated here)`);
   }
-  const m = p.mem;
+  const i32 = p.i32;
+  const c = chunk >> 2;
   const off = ptr & p.vaMask;
-  const end = C.nrPages.get(m, chunk) * PAGE_SIZE - C.endOffset.get(m, chunk);
-  if ((off & (PCPU_MIN_ALLOC_SIZE - 1)) !== 0 || off < C.startOffset.get(m, chunk) || off >= end) {
+  const end = i32[c + CHUNK.nrPages]! * PAGE_SIZE - i32[c + CHUNK.endOffset]!;
+  if ((off & (PCPU_MIN_ALLOC_SIZE - 1)) !== 0 || off < i32[c + CHUNK.startOffset]! || off >= end) {
     throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} points outside the allocatable part of its chunk; pass the pointer pcpuAlloc returned`);
   }
   return chunk;
@@ -41,27 +42,28 @@ export function pcpuChunkOfPtr(p: PcpuMem, ptr: number): number {
 
 export function freePercpu(p: PcpuCtx, cpu: Cpu, ptr: number): void {
   if (ptr === 0) return;
-  const m = p.mem;
+  const i32 = p.i32;
   const chunk = pcpuChunkOfPtr(p, ptr);
+  const c = chunk >> 2;
   const off = ptr & p.vaMask;
   const bitOff = off >>> PCPU_MIN_ALLOC_SHIFT;
   let needBalance = false;
 
   p.pcpuLock.lock(cpu);
-  if (!testBit(p.u32, C.allocMap.get(m, chunk), bitOff)) {
+  if (!testBit(p.u32, i32[c + CHUNK.allocMap]!, bitOff)) {
     p.pcpuLock.unlock(cpu);
     throw new PcpuDoubleFreeError(`free of percpu pointer ${ptrName(ptr)}, which is already free (double free)`);
   }
-  if (!testBit(p.u32, C.boundMap.get(m, chunk), bitOff)) {
+  if (!testBit(p.u32, i32[c + CHUNK.boundMap]!, bitOff)) {
     p.pcpuLock.unlock(cpu);
     throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} points into the middle of an allocation; pass the pointer pcpuAlloc returned`);
   }
   pcpuFreeArea(p, chunk, off);
 
-  if (C.isolated.get(m, chunk) === 0 && C.freeBytes.get(m, chunk) === p.unitSize) {
+  if (i32[c + CHUNK.isolated] === 0 && i32[c + CHUNK.freeBytes] === p.unitSize) {
     // Another wholly free chunk exists: wake the reaper.
     const head = p.slotHead(p.freeSlot);
-    for (let pos = ListHead.next.get(m, head); pos !== head; pos = ListHead.next.get(m, pos)) {
+    for (let pos = i32[(head >> 2) + LIST.next]!; pos !== head; pos = i32[(pos >> 2) + LIST.next]!) {
       if (pos - C.list.offset !== chunk) {
         needBalance = true;
         break;

@@ -9,15 +9,18 @@
 // All offsets and sizes are in bitmap bits (4 bytes each). A chunk's bitmap
 // is split into page-sized blocks of PCPU_BITMAP_BLOCK_BITS bits, each with a
 // pcpu_block_md; chunk_md is the same summary for the whole chunk.
-// Callers hold pcpu_lock (or are booting).
+// Callers hold pcpu_lock (or are booting). Fields are read through the word
+// indices of layout.ts (these functions run on every allocation and free).
 import type { KernelMemory } from '@percpu-lab/machine';
 import { findLastBit, findNextBit, findNextZeroBit } from './bitmap.js';
 import { PCPU_BITMAP_BLOCK_BITS as BLOCK_BITS, PCPU_BITMAP_BLOCK_SHIFT as BLOCK_SHIFT } from './constants.js';
 import type { PcpuMem, Region } from './context.js';
-import { BlockMd as B, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
+import { BlockMd as B, BMD, CHUNK, CHUNK_MD, GLOBAL, PcpuChunk as C } from './layout.js';
 
 /** Bytes of alloc_map per block. */
 const BLOCK_MAP_BYTES = BLOCK_BITS >> 3;
+/** Words of one pcpu_block_md. */
+const BLOCK_WORDS = B.size >> 2;
 
 function ffs(x: number): number {
   return 31 - Math.clz32(x & -x);
@@ -29,11 +32,11 @@ function alignUp(x: number, align: number): number {
 
 /** Address of md_blocks[index]. */
 export function blockAddr(m: KernelMemory, chunk: number, index: number): number {
-  return C.mdBlocks.get(m, chunk) + index * B.size;
+  return m.i32[(chunk >> 2) + CHUNK.mdBlocks]! + index * B.size;
 }
 
 export function chunkMapBits(m: KernelMemory, chunk: number): number {
-  return C.nrPages.get(m, chunk) * BLOCK_BITS;
+  return m.i32[(chunk >> 2) + CHUNK.nrPages]! * BLOCK_BITS;
 }
 
 /** pcpu_region_overlap: [a, b) and [x, y) intersect. */
@@ -58,41 +61,43 @@ export function pcpuInitMdBlock(m: KernelMemory, block: number, nrBits: number):
  * hint remembers the largest area before the contig hint.
  */
 export function pcpuBlockUpdate(m: KernelMemory, block: number, start: number, end: number): void {
+  const i32 = m.i32;
+  const b = block >> 2;
   const contig = end - start;
-  if (start < B.firstFree.get(m, block)) B.firstFree.set(m, block, start);
-  if (start === 0) B.leftFree.set(m, block, contig);
-  if (end === B.nrBits.get(m, block)) B.rightFree.set(m, block, contig);
+  if (start < i32[b + BMD.firstFree]!) i32[b + BMD.firstFree] = start;
+  if (start === 0) i32[b + BMD.leftFree] = contig;
+  if (end === i32[b + BMD.nrBits]) i32[b + BMD.rightFree] = contig;
 
-  const contigHint = B.contigHint.get(m, block);
-  const contigStart = B.contigHintStart.get(m, block);
-  const scanHint = B.scanHint.get(m, block);
-  const scanStart = B.scanHintStart.get(m, block);
+  const contigHint = i32[b + BMD.contigHint]!;
+  const contigStart = i32[b + BMD.contigHintStart]!;
+  const scanHint = i32[b + BMD.scanHint]!;
+  const scanStart = i32[b + BMD.scanHintStart]!;
   if (contig > contigHint) {
     // The old contig hint becomes the scan hint when it lies before the new one.
     if (start > contigStart) {
       if (contigHint > scanHint) {
-        B.scanHintStart.set(m, block, contigStart);
-        B.scanHint.set(m, block, contigHint);
+        i32[b + BMD.scanHintStart] = contigStart;
+        i32[b + BMD.scanHint] = contigHint;
       } else if (start < scanStart) {
         // Old contig == scan; keep scan_hint_start < contig_hint_start.
-        B.scanHint.set(m, block, 0);
+        i32[b + BMD.scanHint] = 0;
       }
     } else {
-      B.scanHint.set(m, block, 0);
+      i32[b + BMD.scanHint] = 0;
     }
-    B.contigHintStart.set(m, block, start);
-    B.contigHint.set(m, block, contig);
+    i32[b + BMD.contigHintStart] = start;
+    i32[b + BMD.contigHint] = contig;
   } else if (contig === contigHint) {
     if (contigStart !== 0 && (start === 0 || ffs(start) > ffs(contigStart))) {
-      B.contigHintStart.set(m, block, start);
-      if (start < scanStart && contigHint > scanHint) B.scanHint.set(m, block, 0);
+      i32[b + BMD.contigHintStart] = start;
+      if (start < scanStart && contigHint > scanHint) i32[b + BMD.scanHint] = 0;
     } else if (start > scanStart || contigHint > scanHint) {
-      B.scanHintStart.set(m, block, start);
-      B.scanHint.set(m, block, contig);
+      i32[b + BMD.scanHintStart] = start;
+      i32[b + BMD.scanHint] = contig;
     }
   } else if (start < contigStart && (contig > scanHint || (contig === scanHint && start > scanStart))) {
-    B.scanHintStart.set(m, block, start);
-    B.scanHint.set(m, block, contig);
+    i32[b + BMD.scanHintStart] = start;
+    i32[b + BMD.scanHint] = contig;
   }
 }
 
@@ -107,7 +112,7 @@ export function pcpuBlockUpdateScan(p: PcpuMem, chunk: number, bitOff: number, b
   const eOff = sOff + bits;
   if (eOff > BLOCK_BITS) return;
   const sIndex = bitOff >>> BLOCK_SHIFT;
-  const map = C.allocMap.get(m, chunk) + sIndex * BLOCK_MAP_BYTES;
+  const map = p.i32[(chunk >> 2) + CHUNK.allocMap]! + sIndex * BLOCK_MAP_BYTES;
   const lBit = findLastBit(p.u32, map, sOff);
   sOff = sOff === lBit ? 0 : lBit + 1;
   pcpuBlockUpdate(m, blockAddr(m, chunk, sIndex), sOff, eOff);
@@ -119,21 +124,24 @@ export function pcpuBlockUpdateScan(p: PcpuMem, chunk: number, bitOff: number, b
  */
 export function pcpuBlockRefreshHint(p: PcpuMem, chunk: number, index: number): void {
   const m = p.mem;
+  const i32 = p.i32;
   const u32 = p.u32;
   const block = blockAddr(m, chunk, index);
-  const map = C.allocMap.get(m, chunk) + index * BLOCK_MAP_BYTES;
+  const b = block >> 2;
+  const map = i32[(chunk >> 2) + CHUNK.allocMap]! + index * BLOCK_MAP_BYTES;
   let start: number;
-  const scanHint = B.scanHint.get(m, block);
+  const scanHint = i32[b + BMD.scanHint]!;
   if (scanHint !== 0) {
-    start = B.scanHintStart.get(m, block) + scanHint;
-    B.contigHintStart.set(m, block, B.scanHintStart.get(m, block));
-    B.contigHint.set(m, block, scanHint);
-    B.scanHint.set(m, block, 0);
+    const scanStart = i32[b + BMD.scanHintStart]!;
+    start = scanStart + scanHint;
+    i32[b + BMD.contigHintStart] = scanStart;
+    i32[b + BMD.contigHint] = scanHint;
+    i32[b + BMD.scanHint] = 0;
   } else {
-    start = B.firstFree.get(m, block);
-    B.contigHint.set(m, block, 0);
+    start = i32[b + BMD.firstFree]!;
+    i32[b + BMD.contigHint] = 0;
   }
-  B.rightFree.set(m, block, 0);
+  i32[b + BMD.rightFree] = 0;
   for (;;) {
     start = findNextZeroBit(u32, map, BLOCK_BITS, start);
     const end = findNextBit(u32, map, BLOCK_BITS, start + 1);
@@ -145,8 +153,10 @@ export function pcpuBlockRefreshHint(p: PcpuMem, chunk: number, index: number): 
 
 /** pcpu_check_block_hint: can `bits` at `align` fit in the contig hint? */
 export function pcpuCheckBlockHint(m: KernelMemory, block: number, bits: number, align: number): boolean {
-  const start = B.contigHintStart.get(m, block);
-  return alignUp(start, align) - start + bits <= B.contigHint.get(m, block);
+  const i32 = m.i32;
+  const b = block >> 2;
+  const start = i32[b + BMD.contigHintStart]!;
+  return alignUp(start, align) - start + bits <= i32[b + BMD.contigHint]!;
 }
 
 /**
@@ -154,12 +164,14 @@ export function pcpuCheckBlockHint(m: KernelMemory, block: number, bits: number,
  * too small for the request; then start right after it.
  */
 export function pcpuNextHint(m: KernelMemory, block: number, allocBits: number): number {
-  const scanHint = B.scanHint.get(m, block);
-  const scanStart = B.scanHintStart.get(m, block);
-  if (scanHint !== 0 && B.contigHintStart.get(m, block) > scanStart && allocBits > scanHint) {
+  const i32 = m.i32;
+  const b = block >> 2;
+  const scanHint = i32[b + BMD.scanHint]!;
+  const scanStart = i32[b + BMD.scanHintStart]!;
+  if (scanHint !== 0 && i32[b + BMD.contigHintStart]! > scanStart && allocBits > scanHint) {
     return scanStart + scanHint;
   }
-  return B.firstFree.get(m, block);
+  return i32[b + BMD.firstFree]!;
 }
 
 /**
@@ -168,27 +180,28 @@ export function pcpuNextHint(m: KernelMemory, block: number, allocBits: number):
  * right_free/left_free). Sets r.off/r.bits.
  */
 export function pcpuNextMdFreeRegion(m: KernelMemory, chunk: number, r: Region): void {
+  const i32 = m.i32;
   let i = r.off >>> BLOCK_SHIFT;
   let blockOff = r.off & (BLOCK_BITS - 1);
-  const nrBlocks = C.nrPages.get(m, chunk);
-  let block = C.mdBlocks.get(m, chunk) + i * B.size;
+  const nrBlocks = i32[(chunk >> 2) + CHUNK.nrPages]!;
+  let b = (i32[(chunk >> 2) + CHUNK.mdBlocks]! >> 2) + i * BLOCK_WORDS;
   r.bits = 0;
-  for (; i < nrBlocks; block += B.size, i++) {
+  for (; i < nrBlocks; b += BLOCK_WORDS, i++) {
     if (r.bits !== 0) {
-      const left = B.leftFree.get(m, block);
+      const left = i32[b + BMD.leftFree]!;
       r.bits += left;
       if (left === BLOCK_BITS) continue;
       return;
     }
-    const contig = B.contigHint.get(m, block);
-    const contigStart = B.contigHintStart.get(m, block);
+    const contig = i32[b + BMD.contigHint]!;
+    const contigStart = i32[b + BMD.contigHintStart]!;
     r.bits = contig;
     if (contig !== 0 && contigStart >= blockOff && contig + contigStart < BLOCK_BITS) {
       r.off = i * BLOCK_BITS + contigStart;
       return;
     }
     blockOff = 0;
-    const right = B.rightFree.get(m, block);
+    const right = i32[b + BMD.rightFree]!;
     r.bits = right;
     r.off = (i + 1) * BLOCK_BITS - right;
   }
@@ -201,29 +214,31 @@ export function pcpuNextMdFreeRegion(m: KernelMemory, chunk: number, r: Region):
  * tries earlier holes first. Sets r.off/r.bits; r.off = map bits when none.
  */
 export function pcpuNextFitRegion(m: KernelMemory, chunk: number, allocBits: number, align: number, r: Region): void {
+  const i32 = m.i32;
   let i = r.off >>> BLOCK_SHIFT;
   let blockOff = r.off & (BLOCK_BITS - 1);
-  const nrBlocks = C.nrPages.get(m, chunk);
-  let block = C.mdBlocks.get(m, chunk) + i * B.size;
+  const nrBlocks = i32[(chunk >> 2) + CHUNK.nrPages]!;
+  const blocks = i32[(chunk >> 2) + CHUNK.mdBlocks]!;
+  let b = (blocks >> 2) + i * BLOCK_WORDS;
   r.bits = 0;
-  for (; i < nrBlocks; block += B.size, i++) {
+  for (; i < nrBlocks; b += BLOCK_WORDS, i++) {
     if (r.bits !== 0) {
-      const left = B.leftFree.get(m, block);
+      const left = i32[b + BMD.leftFree]!;
       r.bits += left;
       if (r.bits >= allocBits) return;
       if (left === BLOCK_BITS) continue;
     }
-    const contig = B.contigHint.get(m, block);
-    const contigStart = B.contigHintStart.get(m, block);
+    const contig = i32[b + BMD.contigHint]!;
+    const contigStart = i32[b + BMD.contigHintStart]!;
     r.bits = alignUp(contigStart, align) - contigStart;
     if (contig !== 0 && contigStart >= blockOff && contig >= r.bits + allocBits) {
-      const start = pcpuNextHint(m, block, allocBits);
+      const start = pcpuNextHint(m, blocks + i * B.size, allocBits);
       r.bits += allocBits + contigStart - start;
       r.off = i * BLOCK_BITS + start;
       return;
     }
     blockOff = 0;
-    const off = alignUp(BLOCK_BITS - B.rightFree.get(m, block), align);
+    const off = alignUp(BLOCK_BITS - i32[b + BMD.rightFree]!, align);
     r.bits = BLOCK_BITS - off;
     r.off = i * BLOCK_BITS + off;
     if (r.bits >= allocBits) return;
@@ -238,17 +253,20 @@ export function pcpuNextFitRegion(m: KernelMemory, chunk: number, allocBits: num
  */
 export function pcpuChunkRefreshHint(p: PcpuMem, chunk: number, fullScan: boolean): void {
   const m = p.mem;
+  const i32 = p.i32;
   const md = C.chunkMd.addr(chunk);
+  const mw = md >> 2;
   const r = p.region;
-  const scanHint = B.scanHint.get(m, md);
+  const scanHint = i32[mw + BMD.scanHint]!;
   if (!fullScan && scanHint !== 0) {
-    r.off = B.scanHintStart.get(m, md) + scanHint;
-    B.contigHintStart.set(m, md, B.scanHintStart.get(m, md));
-    B.contigHint.set(m, md, scanHint);
-    B.scanHint.set(m, md, 0);
+    const scanStart = i32[mw + BMD.scanHintStart]!;
+    r.off = scanStart + scanHint;
+    i32[mw + BMD.contigHintStart] = scanStart;
+    i32[mw + BMD.contigHint] = scanHint;
+    i32[mw + BMD.scanHint] = 0;
   } else {
-    r.off = B.firstFree.get(m, md);
-    B.contigHint.set(m, md, 0);
+    r.off = i32[mw + BMD.firstFree]!;
+    i32[mw + BMD.contigHint] = 0;
   }
   const mapBits = chunkMapBits(m, chunk);
   r.bits = 0;
@@ -263,11 +281,10 @@ export function pcpuChunkRefreshHint(p: PcpuMem, chunk: number, fullScan: boolea
  * reserved chunk and isolated chunks do not count globally.
  */
 export function pcpuUpdateEmptyPages(p: PcpuMem, chunk: number, nr: number): void {
-  const m = p.mem;
-  C.nrEmptyPopPages.set(m, chunk, C.nrEmptyPopPages.get(m, chunk) + nr);
-  if (chunk !== p.reservedChunk && C.isolated.get(m, chunk) === 0) {
-    G.nrEmptyPopPages.set(m, p.g, G.nrEmptyPopPages.get(m, p.g) + nr);
-  }
+  const i32 = p.i32;
+  const c = chunk >> 2;
+  i32[c + CHUNK.nrEmptyPopPages]! += nr;
+  if (chunk !== p.reservedChunk && i32[c + CHUNK.isolated] === 0) i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! += nr;
 }
 
 /**
@@ -277,66 +294,67 @@ export function pcpuUpdateEmptyPages(p: PcpuMem, chunk: number, nr: number): voi
  */
 export function pcpuBlockUpdateHintAlloc(p: PcpuMem, chunk: number, bitOff: number, bits: number): void {
   const m = p.mem;
+  const i32 = p.i32;
   const u32 = p.u32;
-  const md = C.chunkMd.addr(chunk);
-  const allocMap = C.allocMap.get(m, chunk);
+  const mw = (chunk >> 2) + CHUNK_MD;
+  const allocMap = i32[(chunk >> 2) + CHUNK.allocMap]!;
   let nrEmptyPages = 0;
   const sIndex = bitOff >>> BLOCK_SHIFT;
   const eIndex = (bitOff + bits - 1) >>> BLOCK_SHIFT;
   const sOff = bitOff & (BLOCK_BITS - 1);
   const eOff = ((bitOff + bits - 1) & (BLOCK_BITS - 1)) + 1;
-  const sBlock = blockAddr(m, chunk, sIndex);
-  let eBlock = blockAddr(m, chunk, eIndex);
+  const s = blockAddr(m, chunk, sIndex) >> 2;
+  let e = blockAddr(m, chunk, eIndex) >> 2;
 
   // s_block
-  if (B.contigHint.get(m, sBlock) === BLOCK_BITS) nrEmptyPages++;
-  if (sOff === B.firstFree.get(m, sBlock)) {
-    B.firstFree.set(m, sBlock, findNextZeroBit(u32, allocMap + sIndex * BLOCK_MAP_BYTES, BLOCK_BITS, sOff + bits));
+  if (i32[s + BMD.contigHint] === BLOCK_BITS) nrEmptyPages++;
+  if (sOff === i32[s + BMD.firstFree]) {
+    i32[s + BMD.firstFree] = findNextZeroBit(u32, allocMap + sIndex * BLOCK_MAP_BYTES, BLOCK_BITS, sOff + bits);
   }
-  const sScanStart = B.scanHintStart.get(m, sBlock);
-  if (overlap(sScanStart, sScanStart + B.scanHint.get(m, sBlock), sOff, sOff + bits)) B.scanHint.set(m, sBlock, 0);
-  const sContigStart = B.contigHintStart.get(m, sBlock);
-  if (overlap(sContigStart, sContigStart + B.contigHint.get(m, sBlock), sOff, sOff + bits)) {
-    if (sOff === 0) B.leftFree.set(m, sBlock, 0);
+  const sScanStart = i32[s + BMD.scanHintStart]!;
+  if (overlap(sScanStart, sScanStart + i32[s + BMD.scanHint]!, sOff, sOff + bits)) i32[s + BMD.scanHint] = 0;
+  const sContigStart = i32[s + BMD.contigHintStart]!;
+  if (overlap(sContigStart, sContigStart + i32[s + BMD.contigHint]!, sOff, sOff + bits)) {
+    if (sOff === 0) i32[s + BMD.leftFree] = 0;
     pcpuBlockRefreshHint(p, chunk, sIndex);
   } else {
-    B.leftFree.set(m, sBlock, Math.min(B.leftFree.get(m, sBlock), sOff));
-    if (sIndex === eIndex) B.rightFree.set(m, sBlock, Math.min(B.rightFree.get(m, sBlock), BLOCK_BITS - eOff));
-    else B.rightFree.set(m, sBlock, 0);
+    i32[s + BMD.leftFree] = Math.min(i32[s + BMD.leftFree]!, sOff);
+    if (sIndex === eIndex) i32[s + BMD.rightFree] = Math.min(i32[s + BMD.rightFree]!, BLOCK_BITS - eOff);
+    else i32[s + BMD.rightFree] = 0;
   }
 
   // e_block, when the allocation spans blocks
   if (sIndex !== eIndex) {
-    if (B.contigHint.get(m, eBlock) === BLOCK_BITS) nrEmptyPages++;
-    B.firstFree.set(m, eBlock, findNextZeroBit(u32, allocMap + eIndex * BLOCK_MAP_BYTES, BLOCK_BITS, eOff));
+    if (i32[e + BMD.contigHint] === BLOCK_BITS) nrEmptyPages++;
+    i32[e + BMD.firstFree] = findNextZeroBit(u32, allocMap + eIndex * BLOCK_MAP_BYTES, BLOCK_BITS, eOff);
     if (eOff === BLOCK_BITS) {
       // Wholly used: reset it with the blocks in between.
-      eBlock += B.size;
+      e += BLOCK_WORDS;
     } else {
-      if (eOff > B.scanHintStart.get(m, eBlock)) B.scanHint.set(m, eBlock, 0);
-      B.leftFree.set(m, eBlock, 0);
-      if (eOff > B.contigHintStart.get(m, eBlock)) {
+      if (eOff > i32[e + BMD.scanHintStart]!) i32[e + BMD.scanHint] = 0;
+      i32[e + BMD.leftFree] = 0;
+      if (eOff > i32[e + BMD.contigHintStart]!) {
         pcpuBlockRefreshHint(p, chunk, eIndex);
       } else {
-        B.rightFree.set(m, eBlock, Math.min(B.rightFree.get(m, eBlock), BLOCK_BITS - eOff));
+        i32[e + BMD.rightFree] = Math.min(i32[e + BMD.rightFree]!, BLOCK_BITS - eOff);
       }
     }
     nrEmptyPages += eIndex - sIndex - 1;
-    for (let block = sBlock + B.size; block < eBlock; block += B.size) {
-      B.scanHint.set(m, block, 0);
-      B.contigHint.set(m, block, 0);
-      B.leftFree.set(m, block, 0);
-      B.rightFree.set(m, block, 0);
+    for (let b = s + BLOCK_WORDS; b < e; b += BLOCK_WORDS) {
+      i32[b + BMD.scanHint] = 0;
+      i32[b + BMD.contigHint] = 0;
+      i32[b + BMD.leftFree] = 0;
+      i32[b + BMD.rightFree] = 0;
     }
   }
 
   // Pages of a not-yet-populated area count here too; population adds them back.
   if (nrEmptyPages !== 0) pcpuUpdateEmptyPages(p, chunk, -nrEmptyPages);
 
-  const scanStart = B.scanHintStart.get(m, md);
-  if (overlap(scanStart, scanStart + B.scanHint.get(m, md), bitOff, bitOff + bits)) B.scanHint.set(m, md, 0);
-  const contigStart = B.contigHintStart.get(m, md);
-  if (overlap(contigStart, contigStart + B.contigHint.get(m, md), bitOff, bitOff + bits)) {
+  const scanStart = i32[mw + BMD.scanHintStart]!;
+  if (overlap(scanStart, scanStart + i32[mw + BMD.scanHint]!, bitOff, bitOff + bits)) i32[mw + BMD.scanHint] = 0;
+  const contigStart = i32[mw + BMD.contigHintStart]!;
+  if (overlap(contigStart, contigStart + i32[mw + BMD.contigHint]!, bitOff, bitOff + bits)) {
     pcpuChunkRefreshHint(p, chunk, false);
   }
 }
@@ -350,8 +368,9 @@ export function pcpuBlockUpdateHintAlloc(p: PcpuMem, chunk: number, bitOff: numb
  */
 export function pcpuBlockUpdateHintFree(p: PcpuMem, chunk: number, bitOff: number, bits: number): void {
   const m = p.mem;
+  const i32 = p.i32;
   const u32 = p.u32;
-  const allocMap = C.allocMap.get(m, chunk);
+  const allocMap = i32[(chunk >> 2) + CHUNK.allocMap]!;
   let nrEmptyPages = 0;
   const sIndex = bitOff >>> BLOCK_SHIFT;
   const eIndex = (bitOff + bits - 1) >>> BLOCK_SHIFT;
@@ -359,17 +378,19 @@ export function pcpuBlockUpdateHintFree(p: PcpuMem, chunk: number, bitOff: numbe
   let eOff = ((bitOff + bits - 1) & (BLOCK_BITS - 1)) + 1;
   const sBlock = blockAddr(m, chunk, sIndex);
   const eBlock = blockAddr(m, chunk, eIndex);
+  const s = sBlock >> 2;
+  const e = eBlock >> 2;
 
   let start = sOff;
-  if (sOff === B.contigHint.get(m, sBlock) + B.contigHintStart.get(m, sBlock)) {
-    start = B.contigHintStart.get(m, sBlock);
+  if (sOff === i32[s + BMD.contigHint]! + i32[s + BMD.contigHintStart]!) {
+    start = i32[s + BMD.contigHintStart]!;
   } else {
     const lBit = findLastBit(u32, allocMap + sIndex * BLOCK_MAP_BYTES, start);
     start = start === lBit ? 0 : lBit + 1;
   }
   let end: number;
-  if (eOff === B.contigHintStart.get(m, eBlock)) {
-    end = B.contigHintStart.get(m, eBlock) + B.contigHint.get(m, eBlock);
+  if (eOff === i32[e + BMD.contigHintStart]) {
+    end = i32[e + BMD.contigHintStart]! + i32[e + BMD.contigHint]!;
   } else {
     end = findNextBit(u32, allocMap + eIndex * BLOCK_MAP_BYTES, BLOCK_BITS, eOff);
   }
@@ -382,13 +403,13 @@ export function pcpuBlockUpdateHintFree(p: PcpuMem, chunk: number, bitOff: numbe
     if (end === BLOCK_BITS) nrEmptyPages++;
     pcpuBlockUpdate(m, eBlock, 0, end);
     nrEmptyPages += eIndex - sIndex - 1;
-    for (let block = sBlock + B.size; block < eBlock; block += B.size) {
-      B.firstFree.set(m, block, 0);
-      B.scanHint.set(m, block, 0);
-      B.contigHintStart.set(m, block, 0);
-      B.contigHint.set(m, block, BLOCK_BITS);
-      B.leftFree.set(m, block, BLOCK_BITS);
-      B.rightFree.set(m, block, BLOCK_BITS);
+    for (let b = s + BLOCK_WORDS; b < e; b += BLOCK_WORDS) {
+      i32[b + BMD.firstFree] = 0;
+      i32[b + BMD.scanHint] = 0;
+      i32[b + BMD.contigHintStart] = 0;
+      i32[b + BMD.contigHint] = BLOCK_BITS;
+      i32[b + BMD.leftFree] = BLOCK_BITS;
+      i32[b + BMD.rightFree] = BLOCK_BITS;
     }
   }
 

@@ -5,7 +5,12 @@
 // bitmap) is one block from the page allocator (memblock for the first and
 // reserved chunks); its page table, one 32-bit page address per (page, CPU),
 // is a second block, so that perCpuPtr is two loads: table, entry.
-import { CACHE_LINE, struct } from '@percpu-lab/machine';
+//
+// Hot paths (the fit search, hints, claiming and freeing) index the typed
+// views directly with the word indices below, which are computed from these
+// declarations: `i32[(block >> 2) + BMD.contigHint]` is block->contig_hint
+// without the lookups an accessor call costs on every field.
+import { CACHE_LINE, struct, type F64Field, type I32Field } from '@percpu-lab/machine';
 
 /** struct pcpu_block_md: hints of one page-sized block (or the whole chunk), in bits. */
 export const BlockMd = struct('pcpu_block_md', {
@@ -100,3 +105,30 @@ export const PcpuGlobals = struct('pcpu_globals', {
   nrFailed: 'i32',
   pad: { bytes: CACHE_LINE - 8 },
 });
+
+type WordIndices<S> = { readonly [K in keyof S as S[K] extends I32Field ? K : never]: number };
+type F64Indices<S> = { readonly [K in keyof S as S[K] extends I32Field ? never : S[K] extends F64Field ? K : never]: number };
+
+/** Int32Array index of every 32-bit field, relative to the struct's own word index (address >> 2). */
+function wordIndices<S extends object>(s: S): WordIndices<S> {
+  const out: Record<string, number> = {};
+  for (const [k, f] of Object.entries(s)) if (typeof f === 'object' && 'index' in f) out[k] = (f as I32Field).offset >> 2;
+  return { ...out } as WordIndices<S>;
+}
+
+/** Float64Array index of every f64 field, relative to address >> 3 (8-aligned structs only). */
+function f64Indices<S extends object>(s: S): F64Indices<S> {
+  const out: Record<string, number> = {};
+  for (const [k, f] of Object.entries(s)) if (typeof f === 'object' && 'get' in f && !('index' in f)) out[k] = (f as F64Field).offset >> 3;
+  return { ...out } as F64Indices<S>;
+}
+
+export const BMD = wordIndices(BlockMd);
+export const LIST = wordIndices(ListHead);
+export const CHUNK = wordIndices(PcpuChunk);
+/** chunk_md as words of the chunk: i32[(chunk >> 2) + CHUNK_MD + BMD.contigHint]. */
+export const CHUNK_MD = PcpuChunk.chunkMd.offset >> 2;
+export const GLOBAL = wordIndices(PcpuGlobals);
+export const GLOBAL_F64 = f64Indices(PcpuGlobals);
+/** First histogram bucket, as a Float64Array index relative to the globals' address >> 3. */
+export const GLOBAL_HISTOGRAM = PcpuGlobals.histogram.offset >> 3;

@@ -7,7 +7,7 @@
 // allocation for its whole duration; pcpu_lock (a spinlock) protects the
 // maps, hints, slot lists and counters. free_percpu takes only pcpu_lock.
 import { initWork, PAGE_SHIFT, PAGE_SIZE, type Cpu, type Kernel } from '@percpu-lab/machine';
-import { pcpuAlloc } from './alloc.js';
+import { pcpuAlloc, pcpuAllocBulk, pcpuZeroUnits } from './alloc.js';
 import { pcpuBalanceWorkfn } from './balance.js';
 import { BALANCE_WORK, GFP_KERNEL } from './constants.js';
 import { PcpuCtx } from './context.js';
@@ -53,6 +53,30 @@ export class Percpu {
     return pcpuAlloc(this.ctx, cpu, size, align, reserved, gfp, null);
   }
 
+  /**
+   * `n` pcpuAlloc(cpu, size, align) calls in one: pcpu_alloc_mutex taken
+   * once, pcpu_lock once per fit pass (see alloc.ts). Writes the percpu
+   * pointers to out[0..count) and returns count, which is below n only when
+   * memory (or, for GFP_ATOMIC, populated room) ran out; then the failure
+   * is counted once. Dynamic areas only (no reserved chunk).
+   */
+  pcpuAllocBulk(cpu: Cpu, size: number, align: number, n: number, out: number[] | Uint32Array, gfp = GFP_KERNEL): number {
+    return pcpuAllocBulk(this.ctx, cpu, size, align, n, out, gfp);
+  }
+
+  /**
+   * memset(per_cpu_ptr(ptr, c), 0, bytes) for CPUs 0..nrCpus-1 (default
+   * every unit), charged as zeroing: what a cache in front of the allocator
+   * owes for alloc_percpu's promise of zeroed memory.
+   */
+  zeroPercpu(cpu: Cpu, ptr: number, bytes: number, nrCpus = this.nrUnits): void {
+    if (nrCpus > this.nrUnits) this.badPtr(ptr, nrCpus - 1);
+    // Both ends must be backed (a live area is backed throughout).
+    this.perCpuPages(ptr + bytes - 1);
+    this.perCpuPages(ptr);
+    pcpuZeroUnits(this.ctx, cpu, this.i32[this.pageTables + (ptr >>> this.vaShift)]!, ptr & this.vaMask, bytes, nrCpus);
+  }
+
   /** free_percpu: 0 is ignored; a foreign pointer or a double free throws. */
   freePercpu(cpu: Cpu, ptr: number): void {
     freePercpu(this.ctx, cpu, ptr);
@@ -66,6 +90,22 @@ export class Percpu {
     const page = pt > 0 ? i32[(pt >> 2) + (off >>> PAGE_SHIFT) * this.nrUnits + cpuId]! : 0;
     if (!(page > 0) || cpuId >= this.nrUnits) this.badPtr(ptr, cpuId);
     return page + (off & (PAGE_SIZE - 1));
+  }
+
+  /**
+   * For loops over every CPU: the Int32Array index `row` of the page-table
+   * row of ptr's page, so that per_cpu_ptr(ptr, c) is
+   * i32[row + c] + (ptr & (PAGE_SIZE - 1)) for c below the number of units.
+   * Valid for fields that do not cross a page (naturally aligned ones never
+   * do); one table walk per area instead of one per CPU.
+   */
+  perCpuPages(ptr: number): number {
+    const i32 = this.i32;
+    const pt = i32[this.pageTables + (ptr >>> this.vaShift)]!;
+    const row = (pt >> 2) + ((ptr & this.vaMask) >>> PAGE_SHIFT) * this.nrUnits;
+    // Population backs a page in every unit at once: unit 0 speaks for the row.
+    if (!(pt > 0) || !(i32[row]! > 0)) this.badPtr(ptr, 0);
+    return row;
   }
 
   /** this_cpu_ptr */

@@ -9,47 +9,50 @@
 // searched last), the free slot, and the to-depopulate slot (isolated
 // chunks waiting for balance work, never searched). The order inside a list
 // matters: the search takes the first chunk that fits.
-// Callers hold pcpu_lock.
+// Callers hold pcpu_lock. Lists and chunk fields are read through the word
+// indices of layout.ts: relocation follows most allocations and frees.
 import type { KernelMemory } from '@percpu-lab/machine';
 import { PCPU_MIN_ALLOC_SIZE, PCPU_SLOT_BASE_SHIFT } from './constants.js';
 import type { PcpuMem } from './context.js';
-import { BlockMd, ListHead as L, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
+import { BMD, CHUNK, CHUNK_MD, GLOBAL, LIST, ListHead as L, PcpuChunk as C } from './layout.js';
 
 export function listInit(m: KernelMemory, head: number): void {
-  L.next.set(m, head, head);
-  L.prev.set(m, head, head);
+  const i32 = m.i32;
+  i32[(head >> 2) + LIST.next] = head;
+  i32[(head >> 2) + LIST.prev] = head;
 }
 
 export function listEmpty(m: KernelMemory, head: number): boolean {
-  return L.next.get(m, head) === head;
+  return m.i32[(head >> 2) + LIST.next] === head;
 }
 
-function listLink(m: KernelMemory, entry: number, prev: number, next: number): void {
-  L.prev.set(m, next, entry);
-  L.next.set(m, entry, next);
-  L.prev.set(m, entry, prev);
-  L.next.set(m, prev, entry);
+function listLink(i32: Int32Array, entry: number, prev: number, next: number): void {
+  i32[(next >> 2) + LIST.prev] = entry;
+  i32[(entry >> 2) + LIST.next] = next;
+  i32[(entry >> 2) + LIST.prev] = prev;
+  i32[(prev >> 2) + LIST.next] = entry;
 }
 
 /** list_del, leaving the entry pointing at itself (list_del_init). */
 export function listDel(m: KernelMemory, entry: number): void {
-  const prev = L.prev.get(m, entry);
-  const next = L.next.get(m, entry);
-  L.next.set(m, prev, next);
-  L.prev.set(m, next, prev);
+  const i32 = m.i32;
+  const prev = i32[(entry >> 2) + LIST.prev]!;
+  const next = i32[(entry >> 2) + LIST.next]!;
+  i32[(prev >> 2) + LIST.next] = next;
+  i32[(next >> 2) + LIST.prev] = prev;
   listInit(m, entry);
 }
 
 /** list_move: to the head of `head`'s list. */
 export function listMove(m: KernelMemory, entry: number, head: number): void {
   listDel(m, entry);
-  listLink(m, entry, head, L.next.get(m, head));
+  listLink(m.i32, entry, head, m.i32[(head >> 2) + LIST.next]!);
 }
 
 /** list_move_tail: to the tail of `head`'s list. */
 export function listMoveTail(m: KernelMemory, entry: number, head: number): void {
   listDel(m, entry);
-  listLink(m, entry, L.prev.get(m, head), head);
+  listLink(m.i32, entry, m.i32[(head >> 2) + LIST.prev]!, head);
 }
 
 /** __pcpu_size_to_slot: log2 size classes, 1–31 bytes sharing slot 1. */
@@ -65,9 +68,9 @@ export function pcpuSizeToSlot(p: PcpuMem, size: number): number {
 
 /** pcpu_chunk_slot: the slot a chunk belongs in by its free space and contig hint. */
 export function pcpuChunkSlot(p: PcpuMem, chunk: number): number {
-  const m = p.mem;
-  const contig = BlockMd.contigHint.get(m, C.chunkMd.addr(chunk));
-  if (C.freeBytes.get(m, chunk) < PCPU_MIN_ALLOC_SIZE || contig === 0) return 0;
+  const i32 = p.i32;
+  const contig = i32[(chunk >> 2) + CHUNK_MD + BMD.contigHint]!;
+  if (i32[(chunk >> 2) + CHUNK.freeBytes]! < PCPU_MIN_ALLOC_SIZE || contig === 0) return 0;
   return pcpuSizeToSlot(p, contig * PCPU_MIN_ALLOC_SIZE);
 }
 
@@ -90,26 +93,28 @@ export function pcpuChunkMove(p: PcpuMem, chunk: number, slot: number): void {
  */
 export function pcpuChunkRelocate(p: PcpuMem, chunk: number, oslot: number): void {
   const nslot = pcpuChunkSlot(p, chunk);
-  if (C.isolated.get(p.mem, chunk) !== 0) return;
+  if (p.i32[(chunk >> 2) + CHUNK.isolated] !== 0) return;
   if (oslot !== nslot) pcpuChunkMoveTo(p, chunk, nslot, oslot < nslot);
 }
 
 /** pcpu_isolate_chunk: off the searched slots, its empty pages no longer count. */
 export function pcpuIsolateChunk(p: PcpuMem, chunk: number): void {
-  const m = p.mem;
-  if (C.isolated.get(m, chunk) === 0) {
-    C.isolated.set(m, chunk, 1);
-    G.nrEmptyPopPages.set(m, p.g, G.nrEmptyPopPages.get(m, p.g) - C.nrEmptyPopPages.get(m, chunk));
+  const i32 = p.i32;
+  const c = chunk >> 2;
+  if (i32[c + CHUNK.isolated] === 0) {
+    i32[c + CHUNK.isolated] = 1;
+    i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! -= i32[c + CHUNK.nrEmptyPopPages]!;
   }
-  listMove(m, C.list.addr(chunk), p.slotHead(p.toDepopulateSlot));
+  listMove(p.mem, C.list.addr(chunk), p.slotHead(p.toDepopulateSlot));
 }
 
 /** pcpu_reintegrate_chunk: back onto its slot, its empty pages counted again. */
 export function pcpuReintegrateChunk(p: PcpuMem, chunk: number): void {
-  const m = p.mem;
-  if (C.isolated.get(m, chunk) !== 0) {
-    C.isolated.set(m, chunk, 0);
-    G.nrEmptyPopPages.set(m, p.g, G.nrEmptyPopPages.get(m, p.g) + C.nrEmptyPopPages.get(m, chunk));
+  const i32 = p.i32;
+  const c = chunk >> 2;
+  if (i32[c + CHUNK.isolated] !== 0) {
+    i32[c + CHUNK.isolated] = 0;
+    i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! += i32[c + CHUNK.nrEmptyPopPages]!;
     pcpuChunkRelocate(p, chunk, -1);
   }
 }
