@@ -9,7 +9,11 @@
 // Left out: the scheduler's lazy put, cid compaction by time, and the
 // per-mm allowed-CPU accounting; get/put are called explicitly by the
 // workload instead of from context switches.
-import type { Cpu, Kernel, KernelMemory } from '@percpu-lab/machine';
+//
+// mm_init_cid walks every possible CPU, as the kernel does; it resolves each
+// field's page-table row once per mm (Percpu.perCpuPages) so the walk itself
+// is two loads and a store per field and CPU.
+import { PAGE_SIZE, type Cpu, type Kernel, type KernelMemory } from '@percpu-lab/machine';
 import type { Percpu } from '@percpu-lab/percpu';
 import { MmError } from './errors.js';
 import { cidmaskBytes, MM_CID_UNSET, MmCid, mmCidmaskAddr, MmStruct } from './mm-struct.js';
@@ -40,11 +44,23 @@ export class MmCids {
   /** mm_init_cid(): every possible CPU's slot unset, the bitmap clear. */
   mmInitCid(cpu: Cpu, mm: number): void {
     const m = this.m;
+    const i32 = m.i32;
+    const f64 = m.f64;
     const ptr = MmStruct.pcpuCid.get(m, mm);
+    // One page-table row per field (a field never crosses a page; the struct may).
+    const time = ptr + MmCid.time.offset;
+    const cid = ptr + MmCid.cid.offset;
+    const recent = ptr + MmCid.recentCid.offset;
+    const timeRow = this.percpu.perCpuPages(time);
+    const cidRow = this.percpu.perCpuPages(cid);
+    const recentRow = this.percpu.perCpuPages(recent);
+    const timeOff = time & (PAGE_SIZE - 1);
+    const cidOff = cid & (PAGE_SIZE - 1);
+    const recentOff = recent & (PAGE_SIZE - 1);
     for (let c = 0; c < this.nrPossible; c++) {
-      MmCid.time.set(m, this.percpu.perCpuPtr(ptr + MmCid.time.offset, c), 0);
-      m.i32[this.percpu.perCpuPtr(ptr + MmCid.cid.offset, c) >> 2] = MM_CID_UNSET;
-      m.i32[this.percpu.perCpuPtr(ptr + MmCid.recentCid.offset, c) >> 2] = MM_CID_UNSET;
+      f64[(i32[timeRow + c]! + timeOff) >> 3] = 0;
+      i32[(i32[cidRow + c]! + cidOff) >> 2] = MM_CID_UNSET;
+      i32[(i32[recentRow + c]! + recentOff) >> 2] = MM_CID_UNSET;
     }
     m.zero(mmCidmaskAddr(mm), this.maskWords * 4);
     cpu.cost('zeroByte', MmCid.size * this.nrPossible);

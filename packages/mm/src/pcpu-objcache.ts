@@ -1,27 +1,23 @@
 // The percpu object cache: "a simplified sl*b serving power-of-two sizes" in
 // front of pcpu_alloc. Each CPU keeps, per size class (4 B … 4 KiB), a stack
 // of free percpu areas. An allocation pops one (no lock at all); an empty
-// stack is refilled with `batch` areas while pcpu_alloc_mutex is held once;
-// a free pushes (no lock); a stack that reaches 2 × batch gives its oldest
-// `batch` areas back with free_percpu (pcpu_lock only, never the mutex).
-// So the mutex is taken once per batch of allocations instead of once per
-// allocation, and the price is percpu memory parked in the stacks
-// (parkedBytes), as with any slab cache.
-//
-// The model's percpu allocator has no bulk entry point, so a refill is
-// carved the way a bulk pcpu_alloc would do it: under one hold of
-// pcpu_alloc_mutex, areas are taken from already populated pages with
-// non-sleeping (GFP_ATOMIC) requests, each under pcpu_lock. Only when no
-// populated room is left does it fall back to one sleeping request, which
-// takes the mutex again to populate pages or create a chunk.
+// stack is refilled with `batch` areas by one pcpuAllocBulk call, which
+// takes pcpu_alloc_mutex once for the whole batch and pcpu_lock once per fit
+// pass (populating pages or creating a chunk under that one mutex hold when
+// it must); a free pushes (no lock); a stack that reaches 2 × batch gives its
+// oldest `batch` areas back with free_percpu (pcpu_lock only, never the
+// mutex). So the mutex is taken once per batch of allocations instead of
+// once per allocation, and the price is percpu memory parked in the stacks
+// (parkedBytes), as with any slab cache. A popped area is zeroed in every
+// CPU's unit, as alloc_percpu promises.
 // Requests above the largest class, or aligned beyond their size class, go
 // straight to pcpu_alloc.
 //
 // Memory: per CPU and class, a count and 2 × batch slots, written only by
 // that CPU. Areas move between CPUs freely (an area freed on another CPU
 // lands in that CPU's stack).
-import { alignUp, CACHE_LINE, struct, type Cpu, type Kernel, type KernelMemory, type Lock } from '@percpu-lab/machine';
-import { GFP_ATOMIC, GFP_KERNEL, PCPU_MIN_ALLOC_SIZE, type Percpu } from '@percpu-lab/percpu';
+import { alignUp, CACHE_LINE, struct, type Cpu, type Kernel, type KernelMemory } from '@percpu-lab/machine';
+import { GFP_KERNEL, PCPU_MIN_ALLOC_SIZE, type Percpu } from '@percpu-lab/percpu';
 import { BadMmOptions } from './errors.js';
 import { percpuOf, type PercpuFront } from './percpu-front.js';
 
@@ -78,10 +74,10 @@ export function pcpuObjCacheBoot(kernel: Kernel, name: string, batch = DEFAULT_O
 export class PcpuObjCache implements PercpuFront {
   readonly batch: number;
   private readonly m: KernelMemory;
-  private readonly i32: Int32Array;
+  /** Where a refill's bulk allocation lands before it is pushed (reused). */
+  private readonly refilled: Uint32Array;
   private readonly u32: Uint32Array;
   private readonly percpu: Percpu;
-  private readonly allocMutex: Lock;
   private readonly high: number;
   private readonly classStride: number;
   private readonly cpuStride: number;
@@ -91,16 +87,15 @@ export class PcpuObjCache implements PercpuFront {
   constructor(kernel: Kernel, name: string) {
     const m = (this.m = kernel.mem);
     const d = kernel.symbol(symbolFor(name));
-    this.i32 = m.i32;
     this.u32 = m.u32;
     this.percpu = percpuOf(kernel);
-    this.allocMutex = kernel.lock('pcpu_alloc_mutex');
     this.batch = ObjCacheDesc.batch.get(m, d);
     this.high = ObjCacheDesc.high.get(m, d);
     this.classStride = ObjCacheDesc.classStride.get(m, d);
     this.cpuStride = ObjCacheDesc.cpuStride.get(m, d);
     this.cpus = ObjCacheDesc.cpus.get(m, d);
     this.nrPossible = kernel.nrCpus;
+    this.refilled = new Uint32Array(this.batch);
   }
 
   alloc(cpu: Cpu, size: number, align: number): number {
@@ -151,21 +146,12 @@ export class PcpuObjCache implements PercpuFront {
     return ((stack + ClassStack.size) >> 2) + i;
   }
 
-  /** Fill an empty stack; returns how many areas it now holds. */
+  /** Fill an empty stack with one bulk allocation; returns how many areas it now holds. */
   private refill(cpu: Cpu, stack: number, cls: number): number {
     const bytes = PCPU_MIN_ALLOC_SIZE << cls;
-    let n = 0;
-    this.allocMutex.lock(cpu);
-    for (; n < this.batch; n++) {
-      const ptr = this.percpu.pcpuAlloc(cpu, bytes, bytes, false, GFP_ATOMIC);
-      if (ptr === 0) break;
-      this.u32[this.slot(stack, n)] = ptr;
-    }
-    this.allocMutex.unlock(cpu);
-    if (n === 0) {
-      const ptr = this.percpu.pcpuAlloc(cpu, bytes, bytes, false, GFP_KERNEL);
-      if (ptr !== 0) this.u32[this.slot(stack, n++)] = ptr;
-    }
+    const n = this.percpu.pcpuAllocBulk(cpu, bytes, bytes, this.batch, this.refilled, GFP_KERNEL);
+    const base = this.slot(stack, 0);
+    for (let i = 0; i < n; i++) this.u32[base + i] = this.refilled[i]!;
     ClassStack.count.set(this.m, stack, n);
     return n;
   }
@@ -182,10 +168,6 @@ export class PcpuObjCache implements PercpuFront {
 
   /** alloc_percpu's promise: the area reads as zero on every CPU. */
   private zeroArea(cpu: Cpu, ptr: number, bytes: number): void {
-    for (let c = 0; c < this.nrPossible; c++) {
-      const a = this.percpu.perCpuPtr(ptr, c) >> 2;
-      this.i32.fill(0, a, a + (bytes >> 2));
-    }
-    cpu.cost('zeroByte', bytes * this.nrPossible);
+    this.percpu.zeroPercpu(cpu, ptr, bytes, this.nrPossible);
   }
 }

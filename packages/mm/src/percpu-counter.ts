@@ -7,7 +7,8 @@
 // all of them under percpu_counters_lock in one critical section;
 // percpuCounterAdd adds to this CPU's s32 and folds it into `count` under the
 // counter's own lock once |delta| reaches the batch; percpuCounterSum walks
-// every possible CPU under that lock; percpuCounterDestroyMany unlinks under
+// every possible CPU under that lock (resolving the counter's page-table row
+// once, then two loads per CPU); percpuCounterDestroyMany unlinks under
 // percpu_counters_lock and frees the area.
 // Left out: the hotplug callback itself (every possible CPU is online),
 // debug objects, lockdep keys per call site (one class for all counters).
@@ -19,7 +20,7 @@
 // Locks: percpu_counters_lock (spinlock) protects the global list;
 // percpu_counter->lock (raw spinlock, one per counter) protects `count` and
 // serialises folds with sums.
-import { CACHE_LINE, defineLock, lockInit, LockKind, LockWord, struct, type Cpu, type Kernel, type KernelMemory, type Lock } from '@percpu-lab/machine';
+import { CACHE_LINE, defineLock, lockInit, LockKind, LockWord, PAGE_SIZE, struct, type Cpu, type Kernel, type KernelMemory, type Lock } from '@percpu-lab/machine';
 import type { Percpu } from '@percpu-lab/percpu';
 import { initListHead, ListHead, listAdd, listDel } from './list.js';
 import { percpuOf, type PercpuFront } from './percpu-front.js';
@@ -146,9 +147,12 @@ export class PercpuCounters {
     const m = this.m;
     const lock = this.kernel.lockAt(PercpuCounter.lock.addr(fbc));
     const ptr = PercpuCounter.counters.get(m, fbc);
+    const i32 = this.i32;
+    const row = this.percpu.perCpuPages(ptr);
+    const word = (ptr & (PAGE_SIZE - 1)) >> 2;
     lock.lock(cpu);
     let ret = PercpuCounter.count.get(m, fbc);
-    for (let c = 0; c < this.nrPossible; c++) ret += this.i32[this.percpu.perCpuPtr(ptr, c) >> 2]!;
+    for (let c = 0; c < this.nrPossible; c++) ret += i32[(i32[row + c]! >> 2) + word]!;
     lock.unlock(cpu);
     return ret;
   }
