@@ -45,6 +45,21 @@ import { CHUNK, GLOBAL, GLOBAL_F64, GLOBAL_HISTOGRAM, HIST_BUCKETS, LIST, ListHe
 import { listEmpty, pcpuChunkMove, pcpuChunkRelocate, pcpuReintegrateChunk, pcpuSizeToSlot } from './slots.js';
 import { pcpuScheduleBalanceWork } from './balance.js';
 
+// Field indices from layout.ts, as module constants (layout.ts says why).
+const {
+  id: CHUNK_ID, maxAllocSize: CHUNK_MAX_ALLOC_SIZE, nrAlloc: CHUNK_NR_ALLOC,
+  pageTable: CHUNK_PAGE_TABLE, populated: CHUNK_POPULATED,
+} = CHUNK;
+const { next: LIST_NEXT } = LIST;
+const {
+  atomicAllocFailed: G_ATOMIC_ALLOC_FAILED, nrEmptyPopPages: G_NR_EMPTY_POP_PAGES,
+  nrFailed: G_NR_FAILED, nrWarnings: G_NR_WARNINGS,
+} = GLOBAL;
+const {
+  maxAllocSize: G64_MAX_ALLOC_SIZE, minAllocSize: G64_MIN_ALLOC_SIZE, nrAlloc: G64_NR_ALLOC,
+  nrCurAlloc: G64_NR_CUR_ALLOC, nrMaxAlloc: G64_NR_MAX_ALLOC,
+} = GLOBAL_F64;
+
 /** A placement the replayer imposes: claim this chunk's bit offset instead of the model's choice. */
 export interface ForcedPlacement {
   chunk: number;
@@ -68,7 +83,7 @@ function pcpuAllocSize(p: PcpuCtx, size: number, align: number, gfp: number): nu
   size = (size | 0) === size && size > 0 ? (size + PCPU_MIN_ALLOC_SIZE - 1) & -PCPU_MIN_ALLOC_SIZE : Math.ceil(size / PCPU_MIN_ALLOC_SIZE) * PCPU_MIN_ALLOC_SIZE;
   if (size > 0 && size <= PCPU_MIN_UNIT_SIZE && align <= PAGE_SIZE && isPowerOf2(align)) return size;
   // WARN(do_warn, "illegal size (%zu) or align (%zu) for percpu allocation")
-  if ((gfp & __GFP_NOWARN) === 0) Atomics.add(p.i32, (p.g >> 2) + GLOBAL.nrWarnings, 1);
+  if ((gfp & __GFP_NOWARN) === 0) Atomics.add(p.i32, (p.g >> 2) + G_NR_WARNINGS, 1);
   return 0;
 }
 
@@ -94,8 +109,8 @@ export function pcpuSearch(p: PcpuCtx, size: number, align: number, reserved: bo
   // passing one costs two loads.
   for (let hw = (p.chunkLists >> 2) + slot * LIST_WORDS; slot <= freeSlot; slot++, hw += LIST_WORDS) {
     const head = hw << 2;
-    for (let pos = i32[hw + LIST.next]!; pos !== head; ) {
-      const next = i32[(pos >> 2) + LIST.next]!;
+    for (let pos = i32[hw + LIST_NEXT]!; pos !== head; ) {
+      const next = i32[(pos >> 2) + LIST_NEXT]!;
       const chunk = pos - C.list.offset;
       const start = pcpuFindBlockFit(p, chunk, bits, bitAlign, isAtomic);
       if (start < 0) {
@@ -135,13 +150,13 @@ function statsAreaAlloc(p: PcpuCtx, chunk: number, size: number): void {
   const f64 = p.mem.f64;
   const g = p.g >> 3;
   const c = chunk >> 2;
-  f64[g + GLOBAL_F64.nrAlloc]! += 1;
-  const cur = (f64[g + GLOBAL_F64.nrCurAlloc]! += 1);
-  if (cur > f64[g + GLOBAL_F64.nrMaxAlloc]!) f64[g + GLOBAL_F64.nrMaxAlloc] = cur;
-  if (size < f64[g + GLOBAL_F64.minAllocSize]!) f64[g + GLOBAL_F64.minAllocSize] = size;
-  if (size > f64[g + GLOBAL_F64.maxAllocSize]!) f64[g + GLOBAL_F64.maxAllocSize] = size;
-  i32[c + CHUNK.nrAlloc]! += 1;
-  if (size > i32[c + CHUNK.maxAllocSize]!) i32[c + CHUNK.maxAllocSize] = size;
+  f64[g + G64_NR_ALLOC]! += 1;
+  const cur = (f64[g + G64_NR_CUR_ALLOC]! += 1);
+  if (cur > f64[g + G64_NR_MAX_ALLOC]!) f64[g + G64_NR_MAX_ALLOC] = cur;
+  if (size < f64[g + G64_MIN_ALLOC_SIZE]!) f64[g + G64_MIN_ALLOC_SIZE] = size;
+  if (size > f64[g + G64_MAX_ALLOC_SIZE]!) f64[g + G64_MAX_ALLOC_SIZE] = size;
+  i32[c + CHUNK_NR_ALLOC]! += 1;
+  if (size > i32[c + CHUNK_MAX_ALLOC_SIZE]!) i32[c + CHUNK_MAX_ALLOC_SIZE] = size;
   f64[g + GLOBAL_HISTOGRAM + Math.min(HIST_BUCKETS - 1, 30 - Math.clz32(size - 1))]! += 1;
 }
 
@@ -180,7 +195,7 @@ export function pcpuZeroUnits(p: PcpuCtx, cpu: Cpu, pageTable: number, off: numb
  * out: then the area has been freed and pcpu_lock is held.
  */
 function populateArea(p: PcpuCtx, cpu: Cpu, chunk: number, off: number, size: number): boolean {
-  const populated = p.i32[(chunk >> 2) + CHUNK.populated]!;
+  const populated = p.i32[(chunk >> 2) + CHUNK_POPULATED]!;
   const pageEnd = (off + size + PAGE_SIZE - 1) >>> PAGE_SHIFT;
   for (let rs = off >>> PAGE_SHIFT; ; ) {
     rs = findNextZeroBit(p.u32, populated, pageEnd, rs);
@@ -211,7 +226,7 @@ function growForRetry(p: PcpuCtx, cpu: Cpu): number {
 
 /** The percpu pointer of the area at byte `off` of `chunk`. */
 function ptrOf(p: PcpuCtx, chunk: number, off: number): number {
-  return p.i32[(chunk >> 2) + CHUNK.id]! * p.vaSpan + off;
+  return p.i32[(chunk >> 2) + CHUNK_ID]! * p.vaSpan + off;
 }
 
 /**
@@ -275,8 +290,8 @@ export function pcpuAlloc(
     atomicExit(cpu);
   }
 
-  if (p.i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
-  pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK.pageTable]!, off, size, p.nrUnits);
+  if (p.i32[(p.g >> 2) + G_NR_EMPTY_POP_PAGES]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
+  pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK_PAGE_TABLE]!, off, size, p.nrUnits);
   cpu.cost('bitmapWord', takeWordsScanned());
   return ptrOf(p, chunk, off);
 }
@@ -327,7 +342,7 @@ export function pcpuAllocBulk(
         break;
       }
     }
-    if (p.i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
+    if (p.i32[(p.g >> 2) + G_NR_EMPTY_POP_PAGES]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
     if (count === n || isAtomic) break;
     fresh = growForRetry(p, cpu);
     if (fresh === 0) break;
@@ -338,7 +353,7 @@ export function pcpuAllocBulk(
   for (let i = 0; i < count; i++) {
     const ptr = out[i]!;
     const chunk = chunkOfId(p, ptr >>> p.vaShift);
-    pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK.pageTable]!, ptr & p.vaMask, size, p.nrUnits);
+    pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK_PAGE_TABLE]!, ptr & p.vaMask, size, p.nrUnits);
   }
   if (count < n) failed(p, isAtomic);
   cpu.cost('bitmapWord', takeWordsScanned());
@@ -363,9 +378,9 @@ function populatePass(p: PcpuCtx, cpu: Cpu, out: number[] | Uint32Array, first: 
 
 /** Failure accounting: count it; an atomic failure asks balance work to populate more. */
 function failed(p: PcpuCtx, isAtomic: boolean): void {
-  Atomics.add(p.i32, (p.g >> 2) + GLOBAL.nrFailed, 1);
+  Atomics.add(p.i32, (p.g >> 2) + G_NR_FAILED, 1);
   if (isAtomic) {
-    p.i32[(p.g >> 2) + GLOBAL.atomicAllocFailed] = 1;
+    p.i32[(p.g >> 2) + G_ATOMIC_ALLOC_FAILED] = 1;
     pcpuScheduleBalanceWork(p);
   }
 }

@@ -4,8 +4,7 @@
 // to an offset from which an area is guaranteed to fit, skipping whatever
 // the hints rule out (so it is not plain first fit); pcpu_alloc_area then
 // scans the bitmap from there for the exact, aligned area and claims it.
-// Callers hold pcpu_lock. Fields are read through the word indices of
-// layout.ts (every allocation and free runs through here).
+// Callers hold pcpu_lock.
 import { PAGE_SHIFT } from '@percpu-lab/machine';
 import { bitmapClear, bitmapSet, findNextBit, findNextZeroBit, setBit } from './bitmap.js';
 import { PCPU_BITMAP_BLOCK_BITS as BLOCK_BITS, PCPU_MIN_ALLOC_SHIFT, PCPU_MIN_ALLOC_SIZE } from './constants.js';
@@ -21,6 +20,14 @@ import {
 import { BMD, CHUNK, CHUNK_MD, GLOBAL_F64, PcpuChunk as C } from './layout.js';
 import { pcpuChunkRelocate, pcpuChunkSlot } from './slots.js';
 
+// Field indices from layout.ts, as module constants (layout.ts says why).
+const { firstFree: MD_FIRST_FREE } = BMD;
+const {
+  allocMap: CHUNK_ALLOC_MAP, boundMap: CHUNK_BOUND_MAP, freeBytes: CHUNK_FREE_BYTES,
+  nrAlloc: CHUNK_NR_ALLOC, populated: CHUNK_POPULATED,
+} = CHUNK;
+const { nrCurAlloc: G64_NR_CUR_ALLOC, nrDealloc: G64_NR_DEALLOC } = GLOBAL_F64;
+
 /** Bits per page: populated-bitmap arithmetic. */
 const PAGE_BITS_SHIFT = PAGE_SHIFT - PCPU_MIN_ALLOC_SHIFT;
 
@@ -30,7 +37,7 @@ const PAGE_BITS_SHIFT = PAGE_SHIFT - PCPU_MIN_ALLOC_SHIFT;
  * can resume there.
  */
 function pcpuIsPopulated(p: PcpuMem, chunk: number, bitOff: number, bits: number, r: Region): boolean {
-  const populated = p.i32[(chunk >> 2) + CHUNK.populated]!;
+  const populated = p.i32[(chunk >> 2) + CHUNK_POPULATED]!;
   const pageStart = bitOff >>> PAGE_BITS_SHIFT;
   let end = (bitOff + bits + (1 << PAGE_BITS_SHIFT) - 1) >>> PAGE_BITS_SHIFT;
   const start = findNextZeroBit(p.u32, populated, end, pageStart);
@@ -103,7 +110,7 @@ export function pcpuAllocAreaSearch(p: PcpuMem, chunk: number, allocBits: number
   const end = Math.min(start + allocBits + BLOCK_BITS, chunkMapBits(p.mem, chunk));
   p.largest.off = 0;
   p.largest.bits = 0;
-  const bitOff = pcpuFindZeroArea(p, p.i32[(chunk >> 2) + CHUNK.allocMap]!, end, start, allocBits, align - 1);
+  const bitOff = pcpuFindZeroArea(p, p.i32[(chunk >> 2) + CHUNK_ALLOC_MAP]!, end, start, allocBits, align - 1);
   return bitOff >= end ? -1 : bitOff;
 }
 
@@ -117,15 +124,15 @@ export function pcpuClaimArea(p: PcpuMem, chunk: number, bitOff: number, allocBi
   const u32 = p.u32;
   const c = chunk >> 2;
   const oslot = pcpuChunkSlot(p, chunk);
-  const allocMap = i32[c + CHUNK.allocMap]!;
-  const boundMap = i32[c + CHUNK.boundMap]!;
+  const allocMap = i32[c + CHUNK_ALLOC_MAP]!;
+  const boundMap = i32[c + CHUNK_BOUND_MAP]!;
   bitmapSet(u32, allocMap, bitOff, allocBits);
   setBit(u32, boundMap, bitOff);
   bitmapClear(u32, boundMap, bitOff + 1, allocBits - 1);
   setBit(u32, boundMap, bitOff + allocBits);
-  i32[c + CHUNK.freeBytes]! -= allocBits * PCPU_MIN_ALLOC_SIZE;
-  if (bitOff === i32[c + CHUNK_MD + BMD.firstFree]) {
-    i32[c + CHUNK_MD + BMD.firstFree] = findNextZeroBit(u32, allocMap, chunkMapBits(p.mem, chunk), bitOff + allocBits);
+  i32[c + CHUNK_FREE_BYTES]! -= allocBits * PCPU_MIN_ALLOC_SIZE;
+  if (bitOff === i32[c + CHUNK_MD + MD_FIRST_FREE]) {
+    i32[c + CHUNK_MD + MD_FIRST_FREE] = findNextZeroBit(u32, allocMap, chunkMapBits(p.mem, chunk), bitOff + allocBits);
   }
   pcpuBlockUpdateHintAlloc(p, chunk, bitOff, allocBits);
   pcpuChunkRelocate(p, chunk, oslot);
@@ -142,17 +149,17 @@ export function pcpuFreeArea(p: PcpuMem, chunk: number, off: number): number {
   const c = chunk >> 2;
   const g = p.g >> 3;
   // pcpu_stats_area_dealloc
-  f64[g + GLOBAL_F64.nrDealloc]! += 1;
-  f64[g + GLOBAL_F64.nrCurAlloc]! -= 1;
-  i32[c + CHUNK.nrAlloc]! -= 1;
+  f64[g + G64_NR_DEALLOC]! += 1;
+  f64[g + G64_NR_CUR_ALLOC]! -= 1;
+  i32[c + CHUNK_NR_ALLOC]! -= 1;
   const oslot = pcpuChunkSlot(p, chunk);
   const bitOff = off >>> PCPU_MIN_ALLOC_SHIFT;
-  const end = findNextBit(p.u32, i32[c + CHUNK.boundMap]!, chunkMapBits(p.mem, chunk), bitOff + 1);
+  const end = findNextBit(p.u32, i32[c + CHUNK_BOUND_MAP]!, chunkMapBits(p.mem, chunk), bitOff + 1);
   const bits = end - bitOff;
-  bitmapClear(p.u32, i32[c + CHUNK.allocMap]!, bitOff, bits);
+  bitmapClear(p.u32, i32[c + CHUNK_ALLOC_MAP]!, bitOff, bits);
   const freed = bits * PCPU_MIN_ALLOC_SIZE;
-  i32[c + CHUNK.freeBytes]! += freed;
-  if (bitOff < i32[c + CHUNK_MD + BMD.firstFree]!) i32[c + CHUNK_MD + BMD.firstFree] = bitOff;
+  i32[c + CHUNK_FREE_BYTES]! += freed;
+  if (bitOff < i32[c + CHUNK_MD + MD_FIRST_FREE]!) i32[c + CHUNK_MD + MD_FIRST_FREE] = bitOff;
   pcpuBlockUpdateHintFree(p, chunk, bitOff, bits);
   pcpuChunkRelocate(p, chunk, oslot);
   return freed;

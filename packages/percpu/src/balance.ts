@@ -30,6 +30,12 @@ import { blockAddr } from './hints.js';
 import { BlockMd, CHUNK, GLOBAL, ListHead, PcpuChunk as C, PcpuGlobals as G } from './layout.js';
 import { listDel, listMoveTail, pcpuChunkRelocate, pcpuReintegrateChunk, pcpuSizeToSlot } from './slots.js';
 
+// Field indices from layout.ts, as module constants (layout.ts says why).
+const {
+  isolated: CHUNK_ISOLATED, nrEmptyPopPages: CHUNK_NR_EMPTY_POP_PAGES, nrPages: CHUNK_NR_PAGES,
+} = CHUNK;
+const { nrEmptyPopPages: G_NR_EMPTY_POP_PAGES } = GLOBAL;
+
 /** pcpu_schedule_balance_work: only once async work is enabled (after boot). */
 export function pcpuScheduleBalanceWork(p: PcpuCtx): void {
   if (G.asyncEnabled.get(p.mem, p.g) !== 0) scheduleWork(p.kernel, p.balanceWork);
@@ -44,10 +50,10 @@ export function pcpuShouldReclaimChunk(p: PcpuMem, chunk: number): boolean {
   if (chunk === p.firstChunk || chunk === p.reservedChunk) return false;
   const i32 = p.i32;
   const c = chunk >> 2;
-  const empty = i32[c + CHUNK.nrEmptyPopPages]!;
+  const empty = i32[c + CHUNK_NR_EMPTY_POP_PAGES]!;
   return (
-    (i32[c + CHUNK.isolated] !== 0 && empty !== 0) ||
-    (i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! > PCPU_EMPTY_POP_PAGES_HIGH + empty && empty >= Math.floor(i32[c + CHUNK.nrPages]! / 4))
+    (i32[c + CHUNK_ISOLATED] !== 0 && empty !== 0) ||
+    (i32[(p.g >> 2) + G_NR_EMPTY_POP_PAGES]! > PCPU_EMPTY_POP_PAGES_HIGH + empty && empty >= Math.floor(i32[c + CHUNK_NR_PAGES]! / 4))
   );
 }
 

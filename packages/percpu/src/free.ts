@@ -19,6 +19,14 @@ import { PcpuBadPointerError, PcpuDoubleFreeError, ptrName } from './errors.js';
 import { CHUNK, LIST, PcpuChunk as C } from './layout.js';
 import { pcpuIsolateChunk } from './slots.js';
 
+// Field indices from layout.ts, as module constants (layout.ts says why).
+const {
+  allocMap: CHUNK_ALLOC_MAP, boundMap: CHUNK_BOUND_MAP, endOffset: CHUNK_END_OFFSET,
+  freeBytes: CHUNK_FREE_BYTES, isolated: CHUNK_ISOLATED, nrPages: CHUNK_NR_PAGES,
+  startOffset: CHUNK_START_OFFSET,
+} = CHUNK;
+const { next: LIST_NEXT } = LIST;
+
 /**
  * pcpu_chunk_addr_search plus the checks the kernel does not make: the chunk
  * of a percpu pointer, or a PcpuBadPointerError.
@@ -33,8 +41,8 @@ export function pcpuChunkOfPtr(p: PcpuMem, ptr: number): number {
   const i32 = p.i32;
   const c = chunk >> 2;
   const off = ptr & p.vaMask;
-  const end = i32[c + CHUNK.nrPages]! * PAGE_SIZE - i32[c + CHUNK.endOffset]!;
-  if ((off & (PCPU_MIN_ALLOC_SIZE - 1)) !== 0 || off < i32[c + CHUNK.startOffset]! || off >= end) {
+  const end = i32[c + CHUNK_NR_PAGES]! * PAGE_SIZE - i32[c + CHUNK_END_OFFSET]!;
+  if ((off & (PCPU_MIN_ALLOC_SIZE - 1)) !== 0 || off < i32[c + CHUNK_START_OFFSET]! || off >= end) {
     throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} points outside the allocatable part of its chunk; pass the pointer pcpuAlloc returned`);
   }
   return chunk;
@@ -50,20 +58,20 @@ export function freePercpu(p: PcpuCtx, cpu: Cpu, ptr: number): void {
   let needBalance = false;
 
   p.pcpuLock.lock(cpu);
-  if (!testBit(p.u32, i32[c + CHUNK.allocMap]!, bitOff)) {
+  if (!testBit(p.u32, i32[c + CHUNK_ALLOC_MAP]!, bitOff)) {
     p.pcpuLock.unlock(cpu);
     throw new PcpuDoubleFreeError(`free of percpu pointer ${ptrName(ptr)}, which is already free (double free)`);
   }
-  if (!testBit(p.u32, i32[c + CHUNK.boundMap]!, bitOff)) {
+  if (!testBit(p.u32, i32[c + CHUNK_BOUND_MAP]!, bitOff)) {
     p.pcpuLock.unlock(cpu);
     throw new PcpuBadPointerError(`percpu pointer ${ptrName(ptr)} points into the middle of an allocation; pass the pointer pcpuAlloc returned`);
   }
   pcpuFreeArea(p, chunk, off);
 
-  if (i32[c + CHUNK.isolated] === 0 && i32[c + CHUNK.freeBytes] === p.unitSize) {
+  if (i32[c + CHUNK_ISOLATED] === 0 && i32[c + CHUNK_FREE_BYTES] === p.unitSize) {
     // Another wholly free chunk exists: wake the reaper.
     const head = p.slotHead(p.freeSlot);
-    for (let pos = i32[(head >> 2) + LIST.next]!; pos !== head; pos = i32[(pos >> 2) + LIST.next]!) {
+    for (let pos = i32[(head >> 2) + LIST_NEXT]!; pos !== head; pos = i32[(pos >> 2) + LIST_NEXT]!) {
       if (pos - C.list.offset !== chunk) {
         needBalance = true;
         break;

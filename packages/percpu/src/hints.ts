@@ -9,13 +9,24 @@
 // All offsets and sizes are in bitmap bits (4 bytes each). A chunk's bitmap
 // is split into page-sized blocks of PCPU_BITMAP_BLOCK_BITS bits, each with a
 // pcpu_block_md; chunk_md is the same summary for the whole chunk.
-// Callers hold pcpu_lock (or are booting). Fields are read through the word
-// indices of layout.ts (these functions run on every allocation and free).
+// Callers hold pcpu_lock (or are booting).
 import type { KernelMemory } from '@percpu-lab/machine';
 import { findLastBit, findNextBit, findNextZeroBit } from './bitmap.js';
 import { PCPU_BITMAP_BLOCK_BITS as BLOCK_BITS, PCPU_BITMAP_BLOCK_SHIFT as BLOCK_SHIFT } from './constants.js';
 import type { PcpuMem, Region } from './context.js';
 import { BlockMd as B, BMD, CHUNK, CHUNK_MD, GLOBAL, PcpuChunk as C } from './layout.js';
+
+// Field indices from layout.ts, as module constants (layout.ts says why).
+const {
+  contigHint: MD_CONTIG_HINT, contigHintStart: MD_CONTIG_HINT_START, firstFree: MD_FIRST_FREE,
+  leftFree: MD_LEFT_FREE, nrBits: MD_NR_BITS, rightFree: MD_RIGHT_FREE, scanHint: MD_SCAN_HINT,
+  scanHintStart: MD_SCAN_HINT_START,
+} = BMD;
+const {
+  allocMap: CHUNK_ALLOC_MAP, isolated: CHUNK_ISOLATED, mdBlocks: CHUNK_MD_BLOCKS,
+  nrEmptyPopPages: CHUNK_NR_EMPTY_POP_PAGES, nrPages: CHUNK_NR_PAGES,
+} = CHUNK;
+const { nrEmptyPopPages: G_NR_EMPTY_POP_PAGES } = GLOBAL;
 
 /** Bytes of alloc_map per block. */
 const BLOCK_MAP_BYTES = BLOCK_BITS >> 3;
@@ -32,11 +43,11 @@ function alignUp(x: number, align: number): number {
 
 /** Address of md_blocks[index]. */
 export function blockAddr(m: KernelMemory, chunk: number, index: number): number {
-  return m.i32[(chunk >> 2) + CHUNK.mdBlocks]! + index * B.size;
+  return m.i32[(chunk >> 2) + CHUNK_MD_BLOCKS]! + index * B.size;
 }
 
 export function chunkMapBits(m: KernelMemory, chunk: number): number {
-  return m.i32[(chunk >> 2) + CHUNK.nrPages]! * BLOCK_BITS;
+  return m.i32[(chunk >> 2) + CHUNK_NR_PAGES]! * BLOCK_BITS;
 }
 
 /** pcpu_region_overlap: [a, b) and [x, y) intersect. */
@@ -64,40 +75,40 @@ export function pcpuBlockUpdate(m: KernelMemory, block: number, start: number, e
   const i32 = m.i32;
   const b = block >> 2;
   const contig = end - start;
-  if (start < i32[b + BMD.firstFree]!) i32[b + BMD.firstFree] = start;
-  if (start === 0) i32[b + BMD.leftFree] = contig;
-  if (end === i32[b + BMD.nrBits]) i32[b + BMD.rightFree] = contig;
+  if (start < i32[b + MD_FIRST_FREE]!) i32[b + MD_FIRST_FREE] = start;
+  if (start === 0) i32[b + MD_LEFT_FREE] = contig;
+  if (end === i32[b + MD_NR_BITS]) i32[b + MD_RIGHT_FREE] = contig;
 
-  const contigHint = i32[b + BMD.contigHint]!;
-  const contigStart = i32[b + BMD.contigHintStart]!;
-  const scanHint = i32[b + BMD.scanHint]!;
-  const scanStart = i32[b + BMD.scanHintStart]!;
+  const contigHint = i32[b + MD_CONTIG_HINT]!;
+  const contigStart = i32[b + MD_CONTIG_HINT_START]!;
+  const scanHint = i32[b + MD_SCAN_HINT]!;
+  const scanStart = i32[b + MD_SCAN_HINT_START]!;
   if (contig > contigHint) {
     // The old contig hint becomes the scan hint when it lies before the new one.
     if (start > contigStart) {
       if (contigHint > scanHint) {
-        i32[b + BMD.scanHintStart] = contigStart;
-        i32[b + BMD.scanHint] = contigHint;
+        i32[b + MD_SCAN_HINT_START] = contigStart;
+        i32[b + MD_SCAN_HINT] = contigHint;
       } else if (start < scanStart) {
         // Old contig == scan; keep scan_hint_start < contig_hint_start.
-        i32[b + BMD.scanHint] = 0;
+        i32[b + MD_SCAN_HINT] = 0;
       }
     } else {
-      i32[b + BMD.scanHint] = 0;
+      i32[b + MD_SCAN_HINT] = 0;
     }
-    i32[b + BMD.contigHintStart] = start;
-    i32[b + BMD.contigHint] = contig;
+    i32[b + MD_CONTIG_HINT_START] = start;
+    i32[b + MD_CONTIG_HINT] = contig;
   } else if (contig === contigHint) {
     if (contigStart !== 0 && (start === 0 || ffs(start) > ffs(contigStart))) {
-      i32[b + BMD.contigHintStart] = start;
-      if (start < scanStart && contigHint > scanHint) i32[b + BMD.scanHint] = 0;
+      i32[b + MD_CONTIG_HINT_START] = start;
+      if (start < scanStart && contigHint > scanHint) i32[b + MD_SCAN_HINT] = 0;
     } else if (start > scanStart || contigHint > scanHint) {
-      i32[b + BMD.scanHintStart] = start;
-      i32[b + BMD.scanHint] = contig;
+      i32[b + MD_SCAN_HINT_START] = start;
+      i32[b + MD_SCAN_HINT] = contig;
     }
   } else if (start < contigStart && (contig > scanHint || (contig === scanHint && start > scanStart))) {
-    i32[b + BMD.scanHintStart] = start;
-    i32[b + BMD.scanHint] = contig;
+    i32[b + MD_SCAN_HINT_START] = start;
+    i32[b + MD_SCAN_HINT] = contig;
   }
 }
 
@@ -112,7 +123,7 @@ export function pcpuBlockUpdateScan(p: PcpuMem, chunk: number, bitOff: number, b
   const eOff = sOff + bits;
   if (eOff > BLOCK_BITS) return;
   const sIndex = bitOff >>> BLOCK_SHIFT;
-  const map = p.i32[(chunk >> 2) + CHUNK.allocMap]! + sIndex * BLOCK_MAP_BYTES;
+  const map = p.i32[(chunk >> 2) + CHUNK_ALLOC_MAP]! + sIndex * BLOCK_MAP_BYTES;
   const lBit = findLastBit(p.u32, map, sOff);
   sOff = sOff === lBit ? 0 : lBit + 1;
   pcpuBlockUpdate(m, blockAddr(m, chunk, sIndex), sOff, eOff);
@@ -128,20 +139,20 @@ export function pcpuBlockRefreshHint(p: PcpuMem, chunk: number, index: number): 
   const u32 = p.u32;
   const block = blockAddr(m, chunk, index);
   const b = block >> 2;
-  const map = i32[(chunk >> 2) + CHUNK.allocMap]! + index * BLOCK_MAP_BYTES;
+  const map = i32[(chunk >> 2) + CHUNK_ALLOC_MAP]! + index * BLOCK_MAP_BYTES;
   let start: number;
-  const scanHint = i32[b + BMD.scanHint]!;
+  const scanHint = i32[b + MD_SCAN_HINT]!;
   if (scanHint !== 0) {
-    const scanStart = i32[b + BMD.scanHintStart]!;
+    const scanStart = i32[b + MD_SCAN_HINT_START]!;
     start = scanStart + scanHint;
-    i32[b + BMD.contigHintStart] = scanStart;
-    i32[b + BMD.contigHint] = scanHint;
-    i32[b + BMD.scanHint] = 0;
+    i32[b + MD_CONTIG_HINT_START] = scanStart;
+    i32[b + MD_CONTIG_HINT] = scanHint;
+    i32[b + MD_SCAN_HINT] = 0;
   } else {
-    start = i32[b + BMD.firstFree]!;
-    i32[b + BMD.contigHint] = 0;
+    start = i32[b + MD_FIRST_FREE]!;
+    i32[b + MD_CONTIG_HINT] = 0;
   }
-  i32[b + BMD.rightFree] = 0;
+  i32[b + MD_RIGHT_FREE] = 0;
   for (;;) {
     start = findNextZeroBit(u32, map, BLOCK_BITS, start);
     const end = findNextBit(u32, map, BLOCK_BITS, start + 1);
@@ -155,8 +166,8 @@ export function pcpuBlockRefreshHint(p: PcpuMem, chunk: number, index: number): 
 export function pcpuCheckBlockHint(m: KernelMemory, block: number, bits: number, align: number): boolean {
   const i32 = m.i32;
   const b = block >> 2;
-  const start = i32[b + BMD.contigHintStart]!;
-  return alignUp(start, align) - start + bits <= i32[b + BMD.contigHint]!;
+  const start = i32[b + MD_CONTIG_HINT_START]!;
+  return alignUp(start, align) - start + bits <= i32[b + MD_CONTIG_HINT]!;
 }
 
 /**
@@ -166,12 +177,12 @@ export function pcpuCheckBlockHint(m: KernelMemory, block: number, bits: number,
 export function pcpuNextHint(m: KernelMemory, block: number, allocBits: number): number {
   const i32 = m.i32;
   const b = block >> 2;
-  const scanHint = i32[b + BMD.scanHint]!;
-  const scanStart = i32[b + BMD.scanHintStart]!;
-  if (scanHint !== 0 && i32[b + BMD.contigHintStart]! > scanStart && allocBits > scanHint) {
+  const scanHint = i32[b + MD_SCAN_HINT]!;
+  const scanStart = i32[b + MD_SCAN_HINT_START]!;
+  if (scanHint !== 0 && i32[b + MD_CONTIG_HINT_START]! > scanStart && allocBits > scanHint) {
     return scanStart + scanHint;
   }
-  return i32[b + BMD.firstFree]!;
+  return i32[b + MD_FIRST_FREE]!;
 }
 
 /**
@@ -183,25 +194,25 @@ export function pcpuNextMdFreeRegion(m: KernelMemory, chunk: number, r: Region):
   const i32 = m.i32;
   let i = r.off >>> BLOCK_SHIFT;
   let blockOff = r.off & (BLOCK_BITS - 1);
-  const nrBlocks = i32[(chunk >> 2) + CHUNK.nrPages]!;
-  let b = (i32[(chunk >> 2) + CHUNK.mdBlocks]! >> 2) + i * BLOCK_WORDS;
+  const nrBlocks = i32[(chunk >> 2) + CHUNK_NR_PAGES]!;
+  let b = (i32[(chunk >> 2) + CHUNK_MD_BLOCKS]! >> 2) + i * BLOCK_WORDS;
   r.bits = 0;
   for (; i < nrBlocks; b += BLOCK_WORDS, i++) {
     if (r.bits !== 0) {
-      const left = i32[b + BMD.leftFree]!;
+      const left = i32[b + MD_LEFT_FREE]!;
       r.bits += left;
       if (left === BLOCK_BITS) continue;
       return;
     }
-    const contig = i32[b + BMD.contigHint]!;
-    const contigStart = i32[b + BMD.contigHintStart]!;
+    const contig = i32[b + MD_CONTIG_HINT]!;
+    const contigStart = i32[b + MD_CONTIG_HINT_START]!;
     r.bits = contig;
     if (contig !== 0 && contigStart >= blockOff && contig + contigStart < BLOCK_BITS) {
       r.off = i * BLOCK_BITS + contigStart;
       return;
     }
     blockOff = 0;
-    const right = i32[b + BMD.rightFree]!;
+    const right = i32[b + MD_RIGHT_FREE]!;
     r.bits = right;
     r.off = (i + 1) * BLOCK_BITS - right;
   }
@@ -217,19 +228,19 @@ export function pcpuNextFitRegion(m: KernelMemory, chunk: number, allocBits: num
   const i32 = m.i32;
   let i = r.off >>> BLOCK_SHIFT;
   let blockOff = r.off & (BLOCK_BITS - 1);
-  const nrBlocks = i32[(chunk >> 2) + CHUNK.nrPages]!;
-  const blocks = i32[(chunk >> 2) + CHUNK.mdBlocks]!;
+  const nrBlocks = i32[(chunk >> 2) + CHUNK_NR_PAGES]!;
+  const blocks = i32[(chunk >> 2) + CHUNK_MD_BLOCKS]!;
   let b = (blocks >> 2) + i * BLOCK_WORDS;
   r.bits = 0;
   for (; i < nrBlocks; b += BLOCK_WORDS, i++) {
     if (r.bits !== 0) {
-      const left = i32[b + BMD.leftFree]!;
+      const left = i32[b + MD_LEFT_FREE]!;
       r.bits += left;
       if (r.bits >= allocBits) return;
       if (left === BLOCK_BITS) continue;
     }
-    const contig = i32[b + BMD.contigHint]!;
-    const contigStart = i32[b + BMD.contigHintStart]!;
+    const contig = i32[b + MD_CONTIG_HINT]!;
+    const contigStart = i32[b + MD_CONTIG_HINT_START]!;
     r.bits = alignUp(contigStart, align) - contigStart;
     if (contig !== 0 && contigStart >= blockOff && contig >= r.bits + allocBits) {
       const start = pcpuNextHint(m, blocks + i * B.size, allocBits);
@@ -238,7 +249,7 @@ export function pcpuNextFitRegion(m: KernelMemory, chunk: number, allocBits: num
       return;
     }
     blockOff = 0;
-    const off = alignUp(BLOCK_BITS - i32[b + BMD.rightFree]!, align);
+    const off = alignUp(BLOCK_BITS - i32[b + MD_RIGHT_FREE]!, align);
     r.bits = BLOCK_BITS - off;
     r.off = i * BLOCK_BITS + off;
     if (r.bits >= allocBits) return;
@@ -257,16 +268,16 @@ export function pcpuChunkRefreshHint(p: PcpuMem, chunk: number, fullScan: boolea
   const md = C.chunkMd.addr(chunk);
   const mw = md >> 2;
   const r = p.region;
-  const scanHint = i32[mw + BMD.scanHint]!;
+  const scanHint = i32[mw + MD_SCAN_HINT]!;
   if (!fullScan && scanHint !== 0) {
-    const scanStart = i32[mw + BMD.scanHintStart]!;
+    const scanStart = i32[mw + MD_SCAN_HINT_START]!;
     r.off = scanStart + scanHint;
-    i32[mw + BMD.contigHintStart] = scanStart;
-    i32[mw + BMD.contigHint] = scanHint;
-    i32[mw + BMD.scanHint] = 0;
+    i32[mw + MD_CONTIG_HINT_START] = scanStart;
+    i32[mw + MD_CONTIG_HINT] = scanHint;
+    i32[mw + MD_SCAN_HINT] = 0;
   } else {
-    r.off = i32[mw + BMD.firstFree]!;
-    i32[mw + BMD.contigHint] = 0;
+    r.off = i32[mw + MD_FIRST_FREE]!;
+    i32[mw + MD_CONTIG_HINT] = 0;
   }
   const mapBits = chunkMapBits(m, chunk);
   r.bits = 0;
@@ -283,8 +294,8 @@ export function pcpuChunkRefreshHint(p: PcpuMem, chunk: number, fullScan: boolea
 export function pcpuUpdateEmptyPages(p: PcpuMem, chunk: number, nr: number): void {
   const i32 = p.i32;
   const c = chunk >> 2;
-  i32[c + CHUNK.nrEmptyPopPages]! += nr;
-  if (chunk !== p.reservedChunk && i32[c + CHUNK.isolated] === 0) i32[(p.g >> 2) + GLOBAL.nrEmptyPopPages]! += nr;
+  i32[c + CHUNK_NR_EMPTY_POP_PAGES]! += nr;
+  if (chunk !== p.reservedChunk && i32[c + CHUNK_ISOLATED] === 0) i32[(p.g >> 2) + G_NR_EMPTY_POP_PAGES]! += nr;
 }
 
 /**
@@ -297,7 +308,7 @@ export function pcpuBlockUpdateHintAlloc(p: PcpuMem, chunk: number, bitOff: numb
   const i32 = p.i32;
   const u32 = p.u32;
   const mw = (chunk >> 2) + CHUNK_MD;
-  const allocMap = i32[(chunk >> 2) + CHUNK.allocMap]!;
+  const allocMap = i32[(chunk >> 2) + CHUNK_ALLOC_MAP]!;
   let nrEmptyPages = 0;
   const sIndex = bitOff >>> BLOCK_SHIFT;
   const eIndex = (bitOff + bits - 1) >>> BLOCK_SHIFT;
@@ -307,54 +318,54 @@ export function pcpuBlockUpdateHintAlloc(p: PcpuMem, chunk: number, bitOff: numb
   let e = blockAddr(m, chunk, eIndex) >> 2;
 
   // s_block
-  if (i32[s + BMD.contigHint] === BLOCK_BITS) nrEmptyPages++;
-  if (sOff === i32[s + BMD.firstFree]) {
-    i32[s + BMD.firstFree] = findNextZeroBit(u32, allocMap + sIndex * BLOCK_MAP_BYTES, BLOCK_BITS, sOff + bits);
+  if (i32[s + MD_CONTIG_HINT] === BLOCK_BITS) nrEmptyPages++;
+  if (sOff === i32[s + MD_FIRST_FREE]) {
+    i32[s + MD_FIRST_FREE] = findNextZeroBit(u32, allocMap + sIndex * BLOCK_MAP_BYTES, BLOCK_BITS, sOff + bits);
   }
-  const sScanStart = i32[s + BMD.scanHintStart]!;
-  if (overlap(sScanStart, sScanStart + i32[s + BMD.scanHint]!, sOff, sOff + bits)) i32[s + BMD.scanHint] = 0;
-  const sContigStart = i32[s + BMD.contigHintStart]!;
-  if (overlap(sContigStart, sContigStart + i32[s + BMD.contigHint]!, sOff, sOff + bits)) {
-    if (sOff === 0) i32[s + BMD.leftFree] = 0;
+  const sScanStart = i32[s + MD_SCAN_HINT_START]!;
+  if (overlap(sScanStart, sScanStart + i32[s + MD_SCAN_HINT]!, sOff, sOff + bits)) i32[s + MD_SCAN_HINT] = 0;
+  const sContigStart = i32[s + MD_CONTIG_HINT_START]!;
+  if (overlap(sContigStart, sContigStart + i32[s + MD_CONTIG_HINT]!, sOff, sOff + bits)) {
+    if (sOff === 0) i32[s + MD_LEFT_FREE] = 0;
     pcpuBlockRefreshHint(p, chunk, sIndex);
   } else {
-    i32[s + BMD.leftFree] = Math.min(i32[s + BMD.leftFree]!, sOff);
-    if (sIndex === eIndex) i32[s + BMD.rightFree] = Math.min(i32[s + BMD.rightFree]!, BLOCK_BITS - eOff);
-    else i32[s + BMD.rightFree] = 0;
+    i32[s + MD_LEFT_FREE] = Math.min(i32[s + MD_LEFT_FREE]!, sOff);
+    if (sIndex === eIndex) i32[s + MD_RIGHT_FREE] = Math.min(i32[s + MD_RIGHT_FREE]!, BLOCK_BITS - eOff);
+    else i32[s + MD_RIGHT_FREE] = 0;
   }
 
   // e_block, when the allocation spans blocks
   if (sIndex !== eIndex) {
-    if (i32[e + BMD.contigHint] === BLOCK_BITS) nrEmptyPages++;
-    i32[e + BMD.firstFree] = findNextZeroBit(u32, allocMap + eIndex * BLOCK_MAP_BYTES, BLOCK_BITS, eOff);
+    if (i32[e + MD_CONTIG_HINT] === BLOCK_BITS) nrEmptyPages++;
+    i32[e + MD_FIRST_FREE] = findNextZeroBit(u32, allocMap + eIndex * BLOCK_MAP_BYTES, BLOCK_BITS, eOff);
     if (eOff === BLOCK_BITS) {
       // Wholly used: reset it with the blocks in between.
       e += BLOCK_WORDS;
     } else {
-      if (eOff > i32[e + BMD.scanHintStart]!) i32[e + BMD.scanHint] = 0;
-      i32[e + BMD.leftFree] = 0;
-      if (eOff > i32[e + BMD.contigHintStart]!) {
+      if (eOff > i32[e + MD_SCAN_HINT_START]!) i32[e + MD_SCAN_HINT] = 0;
+      i32[e + MD_LEFT_FREE] = 0;
+      if (eOff > i32[e + MD_CONTIG_HINT_START]!) {
         pcpuBlockRefreshHint(p, chunk, eIndex);
       } else {
-        i32[e + BMD.rightFree] = Math.min(i32[e + BMD.rightFree]!, BLOCK_BITS - eOff);
+        i32[e + MD_RIGHT_FREE] = Math.min(i32[e + MD_RIGHT_FREE]!, BLOCK_BITS - eOff);
       }
     }
     nrEmptyPages += eIndex - sIndex - 1;
     for (let b = s + BLOCK_WORDS; b < e; b += BLOCK_WORDS) {
-      i32[b + BMD.scanHint] = 0;
-      i32[b + BMD.contigHint] = 0;
-      i32[b + BMD.leftFree] = 0;
-      i32[b + BMD.rightFree] = 0;
+      i32[b + MD_SCAN_HINT] = 0;
+      i32[b + MD_CONTIG_HINT] = 0;
+      i32[b + MD_LEFT_FREE] = 0;
+      i32[b + MD_RIGHT_FREE] = 0;
     }
   }
 
   // Pages of a not-yet-populated area count here too; population adds them back.
   if (nrEmptyPages !== 0) pcpuUpdateEmptyPages(p, chunk, -nrEmptyPages);
 
-  const scanStart = i32[mw + BMD.scanHintStart]!;
-  if (overlap(scanStart, scanStart + i32[mw + BMD.scanHint]!, bitOff, bitOff + bits)) i32[mw + BMD.scanHint] = 0;
-  const contigStart = i32[mw + BMD.contigHintStart]!;
-  if (overlap(contigStart, contigStart + i32[mw + BMD.contigHint]!, bitOff, bitOff + bits)) {
+  const scanStart = i32[mw + MD_SCAN_HINT_START]!;
+  if (overlap(scanStart, scanStart + i32[mw + MD_SCAN_HINT]!, bitOff, bitOff + bits)) i32[mw + MD_SCAN_HINT] = 0;
+  const contigStart = i32[mw + MD_CONTIG_HINT_START]!;
+  if (overlap(contigStart, contigStart + i32[mw + MD_CONTIG_HINT]!, bitOff, bitOff + bits)) {
     pcpuChunkRefreshHint(p, chunk, false);
   }
 }
@@ -370,7 +381,7 @@ export function pcpuBlockUpdateHintFree(p: PcpuMem, chunk: number, bitOff: numbe
   const m = p.mem;
   const i32 = p.i32;
   const u32 = p.u32;
-  const allocMap = i32[(chunk >> 2) + CHUNK.allocMap]!;
+  const allocMap = i32[(chunk >> 2) + CHUNK_ALLOC_MAP]!;
   let nrEmptyPages = 0;
   const sIndex = bitOff >>> BLOCK_SHIFT;
   const eIndex = (bitOff + bits - 1) >>> BLOCK_SHIFT;
@@ -382,15 +393,15 @@ export function pcpuBlockUpdateHintFree(p: PcpuMem, chunk: number, bitOff: numbe
   const e = eBlock >> 2;
 
   let start = sOff;
-  if (sOff === i32[s + BMD.contigHint]! + i32[s + BMD.contigHintStart]!) {
-    start = i32[s + BMD.contigHintStart]!;
+  if (sOff === i32[s + MD_CONTIG_HINT]! + i32[s + MD_CONTIG_HINT_START]!) {
+    start = i32[s + MD_CONTIG_HINT_START]!;
   } else {
     const lBit = findLastBit(u32, allocMap + sIndex * BLOCK_MAP_BYTES, start);
     start = start === lBit ? 0 : lBit + 1;
   }
   let end: number;
-  if (eOff === i32[e + BMD.contigHintStart]) {
-    end = i32[e + BMD.contigHintStart]! + i32[e + BMD.contigHint]!;
+  if (eOff === i32[e + MD_CONTIG_HINT_START]) {
+    end = i32[e + MD_CONTIG_HINT_START]! + i32[e + MD_CONTIG_HINT]!;
   } else {
     end = findNextBit(u32, allocMap + eIndex * BLOCK_MAP_BYTES, BLOCK_BITS, eOff);
   }
@@ -404,12 +415,12 @@ export function pcpuBlockUpdateHintFree(p: PcpuMem, chunk: number, bitOff: numbe
     pcpuBlockUpdate(m, eBlock, 0, end);
     nrEmptyPages += eIndex - sIndex - 1;
     for (let b = s + BLOCK_WORDS; b < e; b += BLOCK_WORDS) {
-      i32[b + BMD.firstFree] = 0;
-      i32[b + BMD.scanHint] = 0;
-      i32[b + BMD.contigHintStart] = 0;
-      i32[b + BMD.contigHint] = BLOCK_BITS;
-      i32[b + BMD.leftFree] = BLOCK_BITS;
-      i32[b + BMD.rightFree] = BLOCK_BITS;
+      i32[b + MD_FIRST_FREE] = 0;
+      i32[b + MD_SCAN_HINT] = 0;
+      i32[b + MD_CONTIG_HINT_START] = 0;
+      i32[b + MD_CONTIG_HINT] = BLOCK_BITS;
+      i32[b + MD_LEFT_FREE] = BLOCK_BITS;
+      i32[b + MD_RIGHT_FREE] = BLOCK_BITS;
     }
   }
 
