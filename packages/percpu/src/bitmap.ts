@@ -73,24 +73,16 @@ export function setBit(u32: Uint32Array, base: number, n: number): void {
 
 /** bitmap_set: set bits [start, start + n). */
 export function bitmapSet(u32: Uint32Array, base: number, start: number, n: number): void {
-  if (n <= 0) return;
-  const w0 = base >> 2;
-  const end = start + n;
-  let w = start >>> 5;
-  const lastW = (end - 1) >>> 5;
-  const headMask = -1 << (start & 31);
-  const tailMask = ((end & 31) === 0 ? -1 : (1 << (end & 31)) - 1);
-  if (w === lastW) {
-    u32[w0 + w]! |= headMask & tailMask;
-    return;
-  }
-  u32[w0 + w]! |= headMask;
-  for (w++; w < lastW; w++) u32[w0 + w] = 0xffffffff;
-  u32[w0 + lastW]! |= tailMask;
+  bitmapFill(u32, base, start, n, true);
 }
 
 /** bitmap_clear: clear bits [start, start + n). */
 export function bitmapClear(u32: Uint32Array, base: number, start: number, n: number): void {
+  bitmapFill(u32, base, start, n, false);
+}
+
+/** Set or clear bits [start, start + n): partial head and tail words masked, whole words written. */
+function bitmapFill(u32: Uint32Array, base: number, start: number, n: number, set: boolean): void {
   if (n <= 0) return;
   const w0 = base >> 2;
   const end = start + n;
@@ -99,12 +91,17 @@ export function bitmapClear(u32: Uint32Array, base: number, start: number, n: nu
   const headMask = -1 << (start & 31);
   const tailMask = ((end & 31) === 0 ? -1 : (1 << (end & 31)) - 1);
   if (w === lastW) {
-    u32[w0 + w]! &= ~(headMask & tailMask);
+    maskWord(u32, w0 + w, headMask & tailMask, set);
     return;
   }
-  u32[w0 + w]! &= ~headMask;
-  for (w++; w < lastW; w++) u32[w0 + w] = 0;
-  u32[w0 + lastW]! &= ~tailMask;
+  maskWord(u32, w0 + w, headMask, set);
+  const fill = set ? 0xffffffff : 0;
+  for (w++; w < lastW; w++) u32[w0 + w] = fill;
+  maskWord(u32, w0 + lastW, tailMask, set);
+}
+
+function maskWord(u32: Uint32Array, i: number, mask: number, set: boolean): void {
+  u32[i] = set ? u32[i]! | mask : u32[i]! & ~mask;
 }
 
 function popcount(x: number): number {
