@@ -109,21 +109,25 @@ function waitShareChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
   return {
     id: `${id}-lock-wait`,
     title: 'share of CPU time waiting, per lock class',
-    spec: {
-      data: { values },
-      facet: { column: { field: 'strategy', type: 'nominal', title: null } },
-      spec: {
-        width: 200,
-        height: 180,
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: cpuAxis(rows),
-          y: { field: 'share', type: 'quantitative', title: 'time waiting', axis: { format: '.2~%' } },
-          color: { field: 'lock', type: 'nominal', title: 'lock class', scale: { scheme: 'dark2' }, legend: { labelLimit: 240 } },
-        },
-      },
-    } as TopLevelSpec,
+    spec: facetedLines(values, rows, { column: { field: 'strategy', type: 'nominal', title: null } }, {
+      y: { field: 'share', type: 'quantitative', title: 'time waiting', axis: { format: '.2~%' } },
+      color: { field: 'lock', type: 'nominal', title: 'lock class', scale: { scheme: 'dark2' }, legend: { labelLimit: 240 } },
+    }),
   };
+}
+
+/** Small multiples: one line panel per value of the facet field, CPUs on x. */
+function facetedLines(values: object[], rows: readonly SummaryRow[], facet: object, encoding: { y: object; color: object }): TopLevelSpec {
+  return {
+    data: { values },
+    facet,
+    spec: {
+      width: 200,
+      height: 180,
+      mark: { type: 'line', point: true },
+      encoding: { x: cpuAxis(rows), ...encoding },
+    },
+  } as TopLevelSpec;
 }
 
 /** percpu bytes in use and parked in caches (slab-dtor objects, pcpu cache) vs CPUs, one panel each. */
@@ -141,19 +145,11 @@ function percpuChart(id: string, rows: readonly SummaryRow[]): ChartSpec | null 
     id: `${id}-percpu-memory`,
     title: 'percpu memory vs CPUs: in use, and parked in caches',
     spec: {
-      data: { values },
-      facet: { column: { field: 'kind', type: 'nominal', title: null, sort: ['in use', 'parked'] } },
+      ...facetedLines(values, rows, { column: { field: 'kind', type: 'nominal', title: null, sort: ['in use', 'parked'] } }, {
+        y: { field: 'kib', type: 'quantitative', title: 'KiB (all units)', axis: { format: ',.1~f' } },
+        color: strategyColor,
+      }),
       resolve: { scale: { y: 'independent' } },
-      spec: {
-        width: 200,
-        height: 180,
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: cpuAxis(rows),
-          y: { field: 'kib', type: 'quantitative', title: 'KiB (all units)', axis: { format: ',.1~f' } },
-          color: strategyColor,
-        },
-      },
     } as TopLevelSpec,
   };
 }
