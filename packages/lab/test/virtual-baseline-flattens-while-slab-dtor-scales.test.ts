@@ -1,15 +1,15 @@
-// Real mm lifetimes on the virtual engine with the kernel profile and its
-// doexec work: baseline's throughput can never beat what pcpu_alloc_mutex
+// Real mm lifetimes on the virtual engine with the kernel profile and the
+// doexec work it derives: baseline's throughput can never beat what pcpu_alloc_mutex
 // lets through (1 / (acquisitions per lifetime x mean hold)) and its curve
 // flattens, while slab-dtor, which keeps the percpu allocations in its
 // cached objects, keeps scaling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadProfile, runVirtual } from '../src/engine/virtual/index.js';
-import { bootVirtualMm, lifetimeProgram } from './fixtures/virtual-mm.js';
+import { runVirtual } from '../src/engine/virtual/index.js';
+import { bootVirtualMm, kernelWorkNs, lifetimeProgram } from './fixtures/virtual-mm.js';
 import { statOf } from './fixtures/virtual-machine.js';
 
-const WORK_NS = loadProfile('kernel').doexecWorkNs;
+const WORK_NS = await kernelWorkNs();
 const CPUS = [1, 16, 64, 128];
 
 function point(strategy: string, n: number) {
@@ -39,7 +39,7 @@ test('slab-dtor keeps scaling and takes no pcpu_alloc_mutex in steady state', ()
 });
 
 test('baseline mm lifetimes run on 1024 CPUs and leave the allocators consistent', () => {
-  const { kernel, cpus, mm, percpu } = bootVirtualMm('baseline', 1024, 512 * 1024 * 1024);
+  const { kernel, cpus, mm, percpu } = bootVirtualMm('baseline', 1024, { memBytes: 512 * 1024 * 1024 });
   const r = runVirtual({ kernel, cpus, programs: cpus.map((c) => lifetimeProgram(c, mm, WORK_NS)), opsPerCpu: 2, warmupOps: 1 });
   assert.equal(r.totalOps, 2048);
   assert.equal(percpu.stats().nrPossible, 1024);
