@@ -31,7 +31,8 @@ export interface PointView {
   machine: MachineTopology | null;
 }
 
-/** "192 CPUs, 2 sockets, 2 threads/core": how checks and reports name a machine. */
+/** "192 (2 sockets, SMT 2)": how checks and reports name a machine; one socket and no SMT go unsaid. */
 export function machineName(m: MachineTopology): string {
-  return `${m.cpus} CPUs, ${m.sockets} socket${m.sockets > 1 ? 's' : ''}, ${m.threadsPerCore} thread${m.threadsPerCore > 1 ? 's' : ''}/core`;
+  const shape = [m.sockets > 1 ? `${m.sockets} sockets` : '', m.threadsPerCore > 1 ? `SMT ${m.threadsPerCore}` : ''].filter(Boolean);
+  return shape.length === 0 ? `${m.cpus}` : `${m.cpus} (${shape.join(', ')})`;
 }
