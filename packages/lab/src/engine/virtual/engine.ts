@@ -1,5 +1,5 @@
 // The virtual engine behind the lab's Engine contract (engine/engine.ts):
-// `percpu-lab run --engine virtual [--profile P] [--cpus-per-socket N]`.
+// `percpu-lab run --engine virtual [--profile P] [--machine-cpus N --sockets S --threads-per-core T]`.
 // A point boots its kernel exactly as the threads engine does (boot.ts),
 // builds the same workload programs (workloads/instantiate.ts), runs them on
 // virtual CPUs (run.ts) and hands the kernel to the same collector
