@@ -280,6 +280,11 @@ export class Replayer implements OrderHost {
     this.log.push(this.place(i, e, false));
   }
 
+  /** Event indices in the order they were applied (with reorder on; null with it off). */
+  appliedOrder(): number[] | null {
+    return this.order?.order() ?? null;
+  }
+
   // OrderHost: what the order search (reorder.ts) does with events.
 
   agrees(index: number): boolean {
