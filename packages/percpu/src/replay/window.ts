@@ -31,7 +31,7 @@ export function defaultWindow(events: PcpuEvent[]): ReorderWindow {
   for (const e of events) {
     const prev = last.get(e.cpu);
     last.set(e.cpu, e);
-    if (prev !== undefined && prev.kind === 'alloc' && e.kind === 'alloc' && prev.task === e.task) gaps.push(e.ts - prev.ts);
+    if (prev !== undefined && prev.kind === 'alloc' && e.kind === 'alloc' && prev.pid === e.pid) gaps.push(e.ts - prev.ts);
   }
   if (gaps.length === 0) return { seconds: FALLBACK_WINDOW, pairs: 0 };
   gaps.sort((a, b) => a - b);
