@@ -22,7 +22,9 @@
 // allocation of another CPU (within a few lines) go first.
 //
 // Balance work runs at the CPU's next scheduling point, i.e. right after
-// the event that scheduled it (what the kworker does within microseconds).
+// the event that scheduled it (what the kworker usually does within
+// microseconds; on a busy machine it can run later and see other chunks
+// free, so the chunks it destroys can differ from the kernel's).
 //
 // --resync: after the model decides (its own search, recorded as the
 // decision), the area is placed where the kernel put it, so one early miss
@@ -77,6 +79,7 @@ interface Applied extends Step {
   /** What an allocation added to the tally. */
   exact?: boolean;
   decided?: boolean;
+  unplaceable?: boolean;
 }
 
 export class Replayer implements OrderHost {
@@ -141,7 +144,7 @@ export class Replayer implements OrderHost {
     this.events = parsed.events;
     this.done = new Uint8Array(this.events.length);
     const reorder = this.opts.reorder ?? true;
-    const window = this.opts.window ?? defaultWindow(this.events).seconds;
+    const window = reorder ? (this.opts.window ?? defaultWindow(this.events).seconds) : 0;
     if (reorder) this.order = new OrderSearch(this, this.events, window, this.done);
     for (const a of this.opts.prelude ?? []) {
       const ptr = this.percpu.pcpuAlloc(this.cpu(0), a.size, a.align, a.reserved);
@@ -313,6 +316,7 @@ export class Replayer implements OrderHost {
       t.sizes.set(k, t.sizes.get(k)! - 1);
       if (a.exact) t.matched--;
       if (a.decided) t.decisionsMatched--;
+      if (a.unplaceable) t.unplaceable--;
     } else if (a.key === undefined) {
       t.unknownFrees--;
     } else {
@@ -444,10 +448,14 @@ export class Replayer implements OrderHost {
     t.replayed++;
     t.sizes.set(`${e.size}/${e.align}`, (t.sizes.get(`${e.size}/${e.align}`) ?? 0) + 1);
     let forced: ForcedPlacement | null = null;
+    let unplaceable = false;
     if (this.opts.resync) {
       const chunk = this.resyncChunk(e);
       if (chunk !== 0 && this.areaFree(chunk, e.off, e.size)) forced = { chunk, bitOff: e.off >>> PCPU_MIN_ALLOC_SHIFT };
-      else t.unplaceable++;
+      else {
+        t.unplaceable++;
+        unplaceable = true;
+      }
     }
     const structural = this.structural;
     const undo = this.undoAlloc(e, cpu, forced);
@@ -474,7 +482,7 @@ export class Replayer implements OrderHost {
     // Frees name the kernel's area: find the model's pointer by it.
     const key = `${e.base}:${e.off}`;
     this.live.set(key, ptr);
-    Object.assign(applied, { key, ptr, exact, decided });
+    Object.assign(applied, { key, ptr, exact, decided, unplaceable });
     // A divergence stays; so does a chunk made or paired, and a claim elsewhere than the record expected.
     if (undo !== null && !diverged && this.structural === structural && undo.chunk === chunk && undo.bitOff === off >>> PCPU_MIN_ALLOC_SHIFT) {
       applied.undo = undo.undo;
