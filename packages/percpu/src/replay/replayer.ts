@@ -566,6 +566,7 @@ export function replayTrace(parsed: ParsedTrace, opts: ReplayOptions): ReplayRep
       matchRate: asLogged.matchRate,
       divergences: asLogged.divergences,
       firstDivergenceLine: asLogged.firstDivergence?.line ?? null,
+      ...(asLogged.decisionMatchRate === undefined ? {} : { decisionMatchRate: asLogged.decisionMatchRate }),
     };
   }
   return report;

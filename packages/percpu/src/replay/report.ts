@@ -94,8 +94,8 @@ export interface OrderReport {
   largestShift: number;
   /** Every CPU's events were applied in the order it logged them. */
   perCpuOrderKept: boolean;
-  /** The same trace replayed as logged (--no-reorder). */
-  before: { matched: number; matchRate: number; divergences: number; firstDivergenceLine: number | null };
+  /** The same trace replayed as logged (--no-reorder); with --resync also its decision rate. */
+  before: { matched: number; matchRate: number; divergences: number; firstDivergenceLine: number | null; decisionMatchRate?: number };
   /** Allocations no reordering explains: real model divergences (listed up to a limit, all counted in `divergences`). */
   unexplained: Divergence[];
   /** The moves, largest shift first (up to a limit). */
@@ -254,6 +254,7 @@ export function formatReport(r: ReplayReport): string {
         `per-CPU order ${o.perCpuOrderKept ? 'kept' : 'CHANGED'}`,
     );
     out.push(`  exact-offset match as logged (--no-reorder): ${o.before.matched}/${r.allocations} = ${pct(o.before.matchRate)}`);
+    if (o.before.decisionMatchRate !== undefined) out.push(`  decisions as logged (--no-reorder --resync): ${pct(o.before.decisionMatchRate)}`);
     out.push(`  exact-offset match after reconstruction: ${r.matched}/${r.allocations} = ${pct(r.matchRate)}`);
     out.push(`  allocations no reordering explains: ${r.divergences}`);
     for (const d of o.unexplained.slice(0, 10)) {
