@@ -64,7 +64,7 @@ const MAX_MOVES = 2;
  * spend before it gives up: keeps a trace that diverges for real (where
  * every later allocation disagrees) from costing a full search per event.
  */
-const SEARCH_BUDGET = 4000;
+const SEARCH_BUDGET = 20000;
 
 export class OrderSearch {
   /** Applied steps that may still be taken back, oldest first, from `start`. */
