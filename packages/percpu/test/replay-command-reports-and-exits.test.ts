@@ -65,6 +65,7 @@ test('bad input: one line on stderr and exit 2', async () => {
     [[bad, '--dmesg', fixture('dmesg.txt'), '--cpus', '1'], /CPU 1 but the geometry has 1 possible CPUs/],
     [[bad, '--dmesg', fixture('dmesg.txt'), '--prelude', fixture('dmesg.txt')], /dmesg\.txt line 1: expected "size=N align=N reserved=0\|1"/],
     [[bad, '--frobnicate'], /Unknown option '--frobnicate'/],
+    [[bad, '--dmesg', fixture('dmesg.txt'), '--window', '5ms'], /--window must be a number of milliseconds/],
   ];
   for (const [argv, want] of cases) {
     const r = await run(argv);

@@ -19,7 +19,9 @@ const USAGE = `usage: percpu-lab replay TRACE [options]
 
 Replays a kernel ftrace capture of percpu:* events (plain or .gz) on the
 percpu allocator model and compares every allocation's offset with the
-kernel's.
+kernel's. Allocation lines are logged after pcpu_alloc drops its locks, so
+where a placement shows that an allocation came before lines of other
+CPUs, the replay moves it there (within the window) and reports the moves.
 
 geometry (one of):
   --dmesg FILE          boot log with the "percpu: Embedded …" line (and nr_cpu_ids)
@@ -31,6 +33,10 @@ geometry (one of):
 options:
   --prelude FILE        allocations made before tracing, lines "size=N align=N reserved=0|1"
   --resync              after a miss, place allocations where the kernel did; report decisionMatchRate
+  --no-reorder          replay in the logged order (only the old local fix-ups, no order search)
+  --window MS           how long before its line an allocation may have taken its area, in ms
+                        (default: the 99th percentile of the gaps between back-to-back allocations
+                        of one task on one CPU in this trace; each gap bounds a whole pcpu_alloc call)
   --strict              the first malformed or unknown line is fatal (exit 2)
   --json                print the report as one JSON object
   --context N           events shown around the first divergence (default 5)
@@ -49,6 +55,8 @@ const OPTIONS = {
   cpus: { type: 'string' },
   prelude: { type: 'string' },
   resync: { type: 'boolean' },
+  'no-reorder': { type: 'boolean' },
+  window: { type: 'string' },
   strict: { type: 'boolean' },
   json: { type: 'boolean' },
   context: { type: 'string' },
@@ -60,6 +68,13 @@ function count(name: string, v: string | undefined, min = 0): number | undefined
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new ReplayInputError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
   return Number(v);
+}
+
+/** --window in milliseconds, as seconds. */
+function windowSeconds(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new ReplayInputError(`--window must be a number of milliseconds ≥ 0, got "${v}"`);
+  return Number(v) / 1000;
 }
 
 function readInput(what: string, path: string): Buffer {
@@ -125,6 +140,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
       geometry,
       prelude,
       resync: v.resync === true,
+      reorder: v['no-reorder'] !== true,
+      window: windowSeconds(v.window),
       context: count('context', v.context),
       memBytes: memBytes(v.mem),
     });

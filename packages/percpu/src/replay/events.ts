@@ -10,6 +10,7 @@ interface EventBase {
   /** Timestamp in seconds. */
   ts: number;
   task: string;
+  pid: number;
 }
 
 export interface AllocEvent extends EventBase {

@@ -97,7 +97,7 @@ export function parseTrace(text: string, opts: ParseOptions = {}): ParsedTrace {
       badLine(lineNo, 'malformed', 'not an ftrace event line', raw);
       continue;
     }
-    const [, task, , cpuS, tsS, body] = mt as unknown as string[];
+    const [, task, pidS, cpuS, tsS, body] = mt as unknown as string[];
     if (body!.startsWith('<stack trace>') || body!.startsWith('<user stack trace>')) {
       out.skipped++;
       continue;
@@ -136,7 +136,7 @@ export function parseTrace(text: string, opts: ParseOptions = {}): ParsedTrace {
       continue;
     }
     const num = (k: string) => Number(f.get(k));
-    const common = { line: lineNo, cpu: Number(cpuS), ts: Number(tsS), task: task!.trim() };
+    const common = { line: lineNo, cpu: Number(cpuS), ts: Number(tsS), task: task!.trim(), pid: Number(pidS) };
     switch (kind) {
       case 'alloc':
         out.events.push({

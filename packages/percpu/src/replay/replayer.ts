@@ -7,24 +7,30 @@
 // balance work creates), or, for chunks that existed before tracing (first
 // and reserved chunk), on the first allocation the two agree to place there.
 //
-// Ordering: the alloc event is logged after the allocator dropped its locks,
-// frees under pcpu_lock. So with several CPUs an allocation can appear after
-// a free (or another allocation) from another CPU that really came later.
-// When the model would place an allocation elsewhere than the kernel did,
-// the replayer tries the orders the trace allows: taking back the frees
-// other CPUs logged since this CPU's previous event, newest first, or
-// letting the next allocation of another CPU go first. An order under which
-// both land where the kernel put them is counted as a reorder, not a
-// divergence.
+// Ordering: the alloc event is logged at the end of pcpu_alloc, after the
+// allocator dropped its locks (and after population and zeroing); frees are
+// logged under pcpu_lock. So with several CPUs an allocation can appear
+// after a free (or another allocation) from another CPU that really came
+// later. By default (reorder) the replayer reconstructs the allocator's
+// order where a placement shows it: reorder.ts searches for the smallest
+// move of one allocation to an earlier point (never past an event of its
+// own CPU, never more than the window before its line) under which every
+// placement it touches matches, and applies it; what no move explains is a
+// divergence. With reorder off (--no-reorder) it replays as logged with the
+// two local fix-ups it always had: taking back the frees other CPUs logged
+// since this CPU's previous event, newest first, or letting the next
+// allocation of another CPU (within a few lines) go first.
 //
 // Balance work runs at the CPU's next scheduling point, i.e. right after
-// the event that scheduled it (what the kworker does within microseconds).
+// the event that scheduled it (what the kworker usually does within
+// microseconds; on a busy machine it can run later and see other chunks
+// free, so the chunks it destroys can differ from the kernel's).
 //
 // --resync: after the model decides (its own search, recorded as the
 // decision), the area is placed where the kernel put it, so one early miss
 // does not move every later allocation; decisions are scored separately.
 import { PAGE_SIZE, runPendingWork, type Kernel, type RealCpu } from '@percpu-lab/machine';
-import { pcpuAlloc, pcpuSearch } from '../alloc.js';
+import { pcpuAlloc, pcpuSearch, type ForcedPlacement } from '../alloc.js';
 import { findNextBit } from '../bitmap.js';
 import { chunkOfId, pcpuCreateChunk } from '../chunk.js';
 import { GFP_ATOMIC, GFP_KERNEL, PCPU_MIN_ALLOC_SHIFT, PCPU_MIN_ALLOC_SIZE } from '../constants.js';
@@ -39,8 +45,10 @@ import type { ParsedTrace } from './parse.js';
 import type { PreludeAlloc } from './prelude.js';
 import { ReplayInputError } from './errors.js';
 import { bootReplayMachine } from './machine.js';
+import { OrderSearch, type OrderHost, type Step } from './reorder.js';
 import { buildReport, type Divergence, type ReplayReport, type ReplayTally } from './report.js';
-import { undoForFree, type UndoRecord } from './undo.js';
+import { undoForAlloc, undoForFree, type UndoRecord } from './undo.js';
+import { defaultWindow } from './window.js';
 
 export interface ReplayOptions {
   /** Geometry with nrPossible set. */
@@ -51,21 +59,30 @@ export interface ReplayOptions {
   context?: number;
   /** Kernel memory of the replay machine in bytes. */
   memBytes?: number;
+  /** Reconstruct the allocator's order (default true); false replays as logged (--no-reorder). */
+  reorder?: boolean;
+  /** Seconds an allocation may have come before its line (reorder); default from the trace, see window.ts. */
+  window?: number;
 }
 
-/** How far ahead an allocation of another CPU may be let through first. */
+/** How far ahead an allocation of another CPU may be let through first (reorder off). */
 const SWAP_LOOKAHEAD = 4;
 
-interface Applied {
-  index: number;
+const NOTHING_SKIPPED = { off: 0, bits: 0 };
+
+interface Applied extends Step {
   cpu: number;
-  /** For frees that can be taken back. */
+  /** Restores kernel memory to just before the event; for frees always, for allocations with reorder on. */
   undo?: UndoRecord;
   key?: string;
   ptr?: number;
+  /** What an allocation added to the tally. */
+  exact?: boolean;
+  decided?: boolean;
+  unplaceable?: boolean;
 }
 
-export class Replayer {
+export class Replayer implements OrderHost {
   readonly kernel: Kernel;
   readonly percpu: Percpu;
   private readonly p: PcpuCtx;
@@ -81,10 +98,14 @@ export class Replayer {
   /** Mutations since balance work last ran, newest last. */
   private log: Applied[] = [];
   private readonly lastEventOf = new Map<number, number>();
-  private readonly consumed = new Set<number>();
+  /** Events applied, or let through ahead of their line. */
+  private done = new Uint8Array(0);
   private readonly tally: ReplayTally;
   private events: PcpuEvent[] = [];
   private tracing = false;
+  private order: OrderSearch | null = null;
+  /** Bumped when the model creates a chunk or pairs one with a trace base: an allocation that did cannot be taken back. */
+  private structural = 0;
 
   constructor(private readonly opts: ReplayOptions) {
     const machine = bootReplayMachine(opts.geometry, opts.memBytes);
@@ -97,6 +118,7 @@ export class Replayer {
         // Chunks made before tracing came on pair by their first allocation, like the first chunk.
         if (!this.tracing) return;
         this.tally.chunksCreatedModel++;
+        this.structural++;
         this.modelCreates.push(chunk);
         this.pairCreates();
       },
@@ -120,6 +142,10 @@ export class Replayer {
 
   run(parsed: ParsedTrace): ReplayReport {
     this.events = parsed.events;
+    this.done = new Uint8Array(this.events.length);
+    const reorder = this.opts.reorder ?? true;
+    const window = reorder ? (this.opts.window ?? defaultWindow(this.events).seconds) : 0;
+    if (reorder) this.order = new OrderSearch(this, this.events, window, this.done);
     for (const a of this.opts.prelude ?? []) {
       const ptr = this.percpu.pcpuAlloc(this.cpu(0), a.size, a.align, a.reserved);
       if (ptr === 0) throw new ReplayInputError(`prelude line ${a.line}: the model cannot allocate size=${a.size} align=${a.align}; is the geometry right?`);
@@ -128,10 +154,15 @@ export class Replayer {
     this.settle(this.cpu(0));
     this.tracing = true;
     for (let i = 0; i < this.events.length; i++) {
-      if (this.consumed.has(i)) continue;
+      if (this.done[i] === 1) continue;
+      this.done[i] = 1;
       this.step(i);
     }
-    return buildReport(this, parsed, this.tally, this.opts);
+    const o = this.order;
+    return buildReport(this, parsed, this.tally, {
+      ...this.opts,
+      order: o === null ? undefined : { window, moves: o.moves, applied: o.order() },
+    });
   }
 
   private step(i: number): void {
@@ -141,21 +172,27 @@ export class Replayer {
       case 'alloc':
         this.alloc(i, e);
         break;
-      case 'free':
-        this.free(i, e);
+      case 'free': {
+        const applied = this.free(i, e);
+        if (this.order !== null) this.order.record(applied);
+        else if (applied.key !== undefined) this.log.push(applied);
         break;
+      }
       case 'fail':
         this.fail(e);
+        this.order?.record({ index: i, reversible: false });
         break;
       case 'create':
         this.tally.chunksCreatedTrace++;
         this.tally.replayed++;
         this.traceCreates.push(e.base);
         this.pairCreates();
+        this.order?.record({ index: i, reversible: false });
         break;
       case 'destroy':
         this.tally.chunksDestroyedTrace++;
         this.tally.replayed++;
+        this.order?.record({ index: i, reversible: false });
         break;
     }
     this.lastEventOf.set(e.cpu, i);
@@ -164,7 +201,10 @@ export class Replayer {
 
   /** A scheduling point: run pending balance work; its effects cannot be taken back. */
   private settle(cpu: RealCpu): void {
-    if (runPendingWork(cpu) > 0) this.log = [];
+    if (runPendingWork(cpu) > 0) {
+      this.log = [];
+      this.order?.barrier();
+    }
   }
 
   private pairCreates(): void {
@@ -174,6 +214,7 @@ export class Replayer {
   }
 
   private pair(base: string, chunk: number): void {
+    this.structural++;
     this.baseToChunk.set(base, chunk);
     this.chunkToBase.set(chunk, base);
     for (const ptr of this.unpairedLive.get(chunk) ?? []) this.live.set(`${base}:${ptr % this.p.vaSpan}`, ptr);
@@ -211,7 +252,7 @@ export class Replayer {
   }
 
   /** Would the model placing (chunk, off) agree with the kernel's (base, off)? */
-  private agrees(chunk: number, off: number, e: AllocEvent): boolean {
+  private agreesAt(chunk: number, off: number, e: AllocEvent): boolean {
     if (chunk === 0 || off !== e.off) return false;
     const mapped = this.baseToChunk.get(e.base);
     if (mapped !== undefined) return mapped === chunk;
@@ -229,11 +270,60 @@ export class Replayer {
 
   private alloc(i: number, e: AllocEvent): void {
     const first = this.peek(e);
-    if (!this.agrees(first.chunk, first.off, e) && first.chunk !== 0) {
+    const agrees = this.agreesAt(first.chunk, first.off, e);
+    if (this.order !== null) {
+      if (!agrees && this.order.search(i)) return;
+      this.order.record(this.place(i, e, false));
+      return;
+    }
+    if (!agrees && first.chunk !== 0) {
       if (this.tryTakingBackFrees(i, e)) return;
       if (this.trySwap(i, e)) return;
     }
-    this.place(i, e, false);
+    this.log.push(this.place(i, e, false));
+  }
+
+  /** Event indices in the order they were applied (with reorder on; null with it off). */
+  appliedOrder(): number[] | null {
+    return this.order?.order() ?? null;
+  }
+
+  // OrderHost: what the order search (reorder.ts) does with events.
+
+  agrees(index: number): boolean {
+    const e = this.events[index] as AllocEvent;
+    const q = this.peek(e);
+    return this.agreesAt(q.chunk, q.off, e);
+  }
+
+  apply(index: number): Applied {
+    const e = this.events[index]!;
+    if (e.kind === 'alloc') return this.place(index, e, true);
+    if (e.kind === 'free') return this.free(index, e);
+    throw new Error(`the order search applies allocations and frees only (line ${e.line})`);
+  }
+
+  takeBack(step: Step): void {
+    const a = step as Applied;
+    const e = this.events[a.index]!;
+    const t = this.tally;
+    a.undo?.restore();
+    if (e.kind === 'alloc') {
+      this.live.delete(a.key!);
+      t.allocations--;
+      t.replayed--;
+      const k = `${e.size}/${e.align}`;
+      t.sizes.set(k, t.sizes.get(k)! - 1);
+      if (a.exact) t.matched--;
+      if (a.decided) t.decisionsMatched--;
+      if (a.unplaceable) t.unplaceable--;
+    } else if (a.key === undefined) {
+      t.unknownFrees--;
+    } else {
+      this.live.set(a.key, a.ptr!);
+      t.frees--;
+      t.replayed--;
+    }
   }
 
   /**
@@ -259,9 +349,9 @@ export class Replayer {
       this.tally.frees--;
       this.tally.replayed--;
       const q = this.peek(e);
-      if (this.agrees(q.chunk, q.off, e)) {
+      if (this.agreesAt(q.chunk, q.off, e)) {
         this.tally.reordered++;
-        this.place(i, e, true);
+        this.log.push(this.place(i, e, true));
         for (const b of taken.slice(k)) this.redoFree(b);
         return true;
       }
@@ -272,7 +362,7 @@ export class Replayer {
 
   private redoFree(a: Applied): void {
     const e = this.events[a.index]!;
-    if (e.kind === 'free') this.doFree(a.index, e.cpu, a.key!, a.ptr!);
+    if (e.kind === 'free') this.log.push(this.doFree(a.index, e.cpu, a.key!, a.ptr!));
   }
 
   /**
@@ -284,14 +374,14 @@ export class Replayer {
     for (let j = i + 1; j < this.events.length && j <= i + SWAP_LOOKAHEAD; j++) {
       const f = this.events[j]!;
       if (f.cpu === e.cpu) continue;
-      if (f.kind !== 'alloc' || this.consumed.has(j)) return false;
+      if (f.kind !== 'alloc' || this.done[j] === 1) return false;
       const q = this.peek(f);
-      if (!this.agrees(q.chunk, q.off, f)) return false;
-      this.consumed.add(j);
+      if (!this.agreesAt(q.chunk, q.off, f)) return false;
+      this.done[j] = 1;
       this.tally.reordered++;
-      this.place(j, f, true);
+      this.log.push(this.place(j, f, true));
       this.lastEventOf.set(f.cpu, j);
-      this.place(i, e, false);
+      this.log.push(this.place(i, e, false));
       return true;
     }
     return false;
@@ -336,26 +426,46 @@ export class Replayer {
     return findNextBit(this.p.u32, C.allocMap.get(m, chunk), end, start) >= end;
   }
 
-  private place(i: number, e: AllocEvent, reordered: boolean): void {
+  /**
+   * With reorder on, the record that takes the allocation back: made before
+   * it runs, from where the model's search (or --resync) will claim it.
+   */
+  private undoAlloc(e: AllocEvent, cpu: RealCpu, forced: ForcedPlacement | null): { undo: UndoRecord; chunk: number; bitOff: number } | null {
+    if (this.order === null) return null;
+    const p = this.p;
+    const bits = Math.ceil(e.size / PCPU_MIN_ALLOC_SIZE);
+    if (forced !== null) return { undo: undoForAlloc(p, cpu, forced.chunk, forced.bitOff, bits, NOTHING_SKIPPED, !e.isAtomic), ...forced };
+    const chunk = pcpuSearch(p, bits * PCPU_MIN_ALLOC_SIZE, Math.max(e.align, PCPU_MIN_ALLOC_SIZE), e.reserved, e.isAtomic, false);
+    if (chunk === 0) return null;
+    return { undo: undoForAlloc(p, cpu, chunk, p.foundBitOff, bits, p.largest, !e.isAtomic), chunk, bitOff: p.foundBitOff };
+  }
+
+  private place(i: number, e: AllocEvent, reordered: boolean): Applied {
     const p = this.p;
     const cpu = this.cpu(e.cpu);
     const t = this.tally;
     t.allocations++;
     t.replayed++;
     t.sizes.set(`${e.size}/${e.align}`, (t.sizes.get(`${e.size}/${e.align}`) ?? 0) + 1);
-    let forced = null;
+    let forced: ForcedPlacement | null = null;
+    let unplaceable = false;
     if (this.opts.resync) {
       const chunk = this.resyncChunk(e);
       if (chunk !== 0 && this.areaFree(chunk, e.off, e.size)) forced = { chunk, bitOff: e.off >>> PCPU_MIN_ALLOC_SHIFT };
-      else t.unplaceable++;
+      else {
+        t.unplaceable++;
+        unplaceable = true;
+      }
     }
+    const structural = this.structural;
+    const undo = this.undoAlloc(e, cpu, forced);
     const ptr = pcpuAlloc(p, cpu, e.size, e.align, e.reserved, e.isAtomic ? GFP_ATOMIC : GFP_KERNEL, forced);
-    this.log.push({ index: i, cpu: e.cpu });
-    const decided = this.agrees(p.decisionChunk, p.decisionOff, e);
+    const decided = this.agreesAt(p.decisionChunk, p.decisionOff, e);
+    const applied: Applied = { index: i, cpu: e.cpu, reversible: false };
     if (ptr === 0) {
       t.modelFailures++;
       this.diverge(i, e, 0, -1, 'model failed', reordered);
-      return;
+      return applied;
     }
     const chunk = this.chunkOf(ptr);
     const off = ptr % p.vaSpan;
@@ -365,11 +475,20 @@ export class Replayer {
     const exact = this.baseToChunk.get(e.base) === chunk && off === e.off;
     if (exact) t.matched++;
     if (decided) t.decisionsMatched++;
-    if (this.opts.resync ? !decided : !exact) {
+    const diverged = this.opts.resync ? !decided : !exact;
+    if (diverged) {
       this.diverge(i, e, this.opts.resync ? p.decisionChunk : chunk, this.opts.resync ? p.decisionOff : off, 'placement', reordered);
     }
     // Frees name the kernel's area: find the model's pointer by it.
-    this.live.set(`${e.base}:${e.off}`, ptr);
+    const key = `${e.base}:${e.off}`;
+    this.live.set(key, ptr);
+    Object.assign(applied, { key, ptr, exact, decided, unplaceable });
+    // A divergence stays; so does a chunk made or paired, and a claim elsewhere than the record expected.
+    if (undo !== null && !diverged && this.structural === structural && undo.chunk === chunk && undo.bitOff === off >>> PCPU_MIN_ALLOC_SHIFT) {
+      applied.undo = undo.undo;
+      applied.reversible = true;
+    }
+    return applied;
   }
 
   private diverge(i: number, e: AllocEvent, chunk: number, off: number, what: string, reordered: boolean): void {
@@ -392,25 +511,28 @@ export class Replayer {
     this.tally.divergences.push(d);
   }
 
-  private free(i: number, e: { base: string; off: number; cpu: number }): void {
+  private free(i: number, e: { base: string; off: number; cpu: number }): Applied {
     const key = `${e.base}:${e.off}`;
+    const structural = this.structural;
     if (!this.live.has(key) && !this.baseToChunk.has(e.base)) this.pairByFree(e.base, e.off);
     const ptr = this.live.get(key);
     if (ptr === undefined) {
       this.tally.unknownFrees++;
-      return;
+      return { index: i, cpu: e.cpu, reversible: this.structural === structural };
     }
-    this.doFree(i, e.cpu, key, ptr);
+    const applied = this.doFree(i, e.cpu, key, ptr);
+    applied.reversible = this.structural === structural;
+    return applied;
   }
 
-  private doFree(i: number, cpuId: number, key: string, ptr: number): void {
+  private doFree(i: number, cpuId: number, key: string, ptr: number): Applied {
     const chunk = this.chunkOf(ptr);
     const undo = undoForFree(this.p, chunk, ptr % this.p.vaSpan);
     freePercpu(this.p, this.cpu(cpuId), ptr);
     this.live.delete(key);
     this.tally.frees++;
     this.tally.replayed++;
-    this.log.push({ index: i, cpu: cpuId, undo, key, ptr });
+    return { index: i, cpu: cpuId, reversible: true, undo, key, ptr };
   }
 
   /**
@@ -430,7 +552,22 @@ export class Replayer {
   }
 }
 
-/** Replay a parsed trace with the given geometry (and prelude). */
+/**
+ * Replay a parsed trace with the given geometry (and prelude). With reorder
+ * on (the default) the trace is also replayed as logged, for the report's
+ * before-reconstruction figures.
+ */
 export function replayTrace(parsed: ParsedTrace, opts: ReplayOptions): ReplayReport {
-  return new Replayer(opts).run(parsed);
+  const report = new Replayer(opts).run(parsed);
+  if (report.order !== undefined) {
+    const asLogged = new Replayer({ ...opts, reorder: false }).run(parsed);
+    report.order.before = {
+      matched: asLogged.matched,
+      matchRate: asLogged.matchRate,
+      divergences: asLogged.divergences,
+      firstDivergenceLine: asLogged.firstDivergence?.line ?? null,
+      ...(asLogged.decisionMatchRate === undefined ? {} : { decisionMatchRate: asLogged.decisionMatchRate }),
+    };
+  }
+  return report;
 }

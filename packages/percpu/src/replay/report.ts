@@ -7,6 +7,7 @@ import { formatPcpuBootLine, type PcpuGeometry } from '../geometry.js';
 import type { PcpuStats } from '../stats.js';
 import type { BadLine } from './events.js';
 import type { ParsedTrace } from './parse.js';
+import type { Move } from './reorder.js';
 
 export interface Divergence {
   index: number;
@@ -77,10 +78,40 @@ export interface ReplayReport {
     byBlock: { base: string; block: number; count: number }[];
     byChunk: { base: string; count: number }[];
   };
+  /** Order reconstruction (absent with --no-reorder). */
+  order?: OrderReport;
   phases: { line: number; text: string }[];
   sizeHistogram: { size: number; align: number; count: number }[];
   stats: PcpuStats;
 }
+
+export interface OrderReport {
+  /** Seconds an allocation may have come before its line. */
+  window: number;
+  /** Allocations replayed earlier than their line. */
+  moved: number;
+  /** Largest time shift of a moved allocation (s). */
+  largestShift: number;
+  /** Every CPU's events were applied in the order it logged them. */
+  perCpuOrderKept: boolean;
+  /** The same trace replayed as logged (--no-reorder); with --resync also its decision rate. */
+  before: { matched: number; matchRate: number; divergences: number; firstDivergenceLine: number | null; decisionMatchRate?: number };
+  /** Allocations no reordering explains: real model divergences (listed up to a limit, all counted in `divergences`). */
+  unexplained: Divergence[];
+  /** The moves, largest shift first (up to a limit). */
+  moves: Move[];
+}
+
+/** Input for the order part of the report. */
+export interface OrderOutcome {
+  window: number;
+  moves: Move[];
+  /** Event indices in the order they were applied. */
+  applied: number[];
+}
+
+/** Most moves and unexplained divergences listed. */
+const MAX_LISTED = 50;
 
 /** Most bad lines listed (all are counted). */
 const MAX_BAD_LINES = 50;
@@ -103,7 +134,7 @@ export function buildReport(
   src: ReportSource,
   parsed: ParsedTrace,
   t: ReplayTally,
-  opts: { geometry: PcpuGeometry & { nrPossible: number }; prelude?: unknown[]; resync?: boolean; context?: number },
+  opts: { geometry: PcpuGeometry & { nrPossible: number }; prelude?: unknown[]; resync?: boolean; context?: number; order?: OrderOutcome | undefined },
 ): ReplayReport {
   const ctx = opts.context ?? 5;
   const first = t.divergences[0];
@@ -150,6 +181,19 @@ export function buildReport(
       .sort((a, b) => a.size - b.size || a.align - b.align),
     stats: src.percpu.stats(),
   };
+  if (opts.order !== undefined) {
+    const o = opts.order;
+    report.reordered = o.moves.length;
+    report.order = {
+      window: o.window,
+      moved: o.moves.length,
+      largestShift: o.moves.reduce((m, x) => Math.max(m, x.shift), 0),
+      perCpuOrderKept: perCpuOrderKept(parsed, o.applied),
+      before: { matched: 0, matchRate: 0, divergences: 0, firstDivergenceLine: null },
+      unexplained: t.divergences.slice(0, MAX_LISTED),
+      moves: [...o.moves].sort((a, b) => b.shift - a.shift).slice(0, MAX_LISTED),
+    };
+  }
   if (opts.resync) {
     const d = t.divergences;
     report.decisionMatchRate = rate(t.decisionsMatched, t.allocations);
@@ -171,6 +215,21 @@ export function buildReport(
   return report;
 }
 
+/** Is every CPU's subsequence of `applied` in line order? */
+function perCpuOrderKept(parsed: ParsedTrace, applied: number[]): boolean {
+  const last = new Map<number, number>();
+  for (const i of applied) {
+    const cpu = parsed.events[i]!.cpu;
+    if ((last.get(cpu) ?? -1) > i) return false;
+    last.set(cpu, i);
+  }
+  return true;
+}
+
+function ms(s: number): string {
+  return `${(s * 1000).toFixed(3)} ms`;
+}
+
 function pct(x: number): string {
   return `${(100 * x).toFixed(2)} %`;
 }
@@ -188,11 +247,27 @@ export function formatReport(r: ReplayReport): string {
   if (r.events.badLines > 10) out.push(`    … ${r.events.badLines - 10} more bad lines`);
   if (r.prelude > 0) out.push(`  prelude: ${r.prelude} allocations before the trace`);
   out.push(`  allocations ${r.allocations}, frees ${r.frees}, failed allocations ${r.fails} (model agrees on ${r.failsMatched})`);
-  out.push(`  exact-offset match: ${r.matched}/${r.allocations} = ${pct(r.matchRate)}`);
+  const o = r.order;
+  if (o !== undefined) {
+    out.push(
+      `  order: window ${ms(o.window)}; ${o.moved} allocations replayed earlier than logged, largest shift ${ms(o.largestShift)}; ` +
+        `per-CPU order ${o.perCpuOrderKept ? 'kept' : 'CHANGED'}`,
+    );
+    out.push(`  exact-offset match as logged (--no-reorder): ${o.before.matched}/${r.allocations} = ${pct(o.before.matchRate)}`);
+    if (o.before.decisionMatchRate !== undefined) out.push(`  decisions as logged (--no-reorder --resync): ${pct(o.before.decisionMatchRate)}`);
+    out.push(`  exact-offset match after reconstruction: ${r.matched}/${r.allocations} = ${pct(r.matchRate)}`);
+    out.push(`  allocations no reordering explains: ${r.divergences}`);
+    for (const d of o.unexplained.slice(0, 10)) {
+      out.push(`    line ${d.line} (CPU ${d.cpu}, size ${d.size} align ${d.align}): kernel ${d.expected.base}+${d.expected.off}, model ${d.got.base ?? 'no room'}${d.got.off >= 0 ? `+${d.got.off}` : ''} (${d.cause})`);
+    }
+  } else {
+    out.push(`  exact-offset match: ${r.matched}/${r.allocations} = ${pct(r.matchRate)}`);
+  }
   if (r.decisionMatchRate !== undefined && r.resync !== undefined) {
     out.push(`  decisions (--resync): ${r.resync.decisionsMatched}/${r.allocations} = ${pct(r.decisionMatchRate)}, ${r.resync.unplaceable} not placeable`);
   }
-  out.push(`  reordered events: ${r.reordered}; frees of areas from before tracing: ${r.unknownFrees}; model failures: ${r.modelFailures}`);
+  if (o === undefined) out.push(`  reordered events: ${r.reordered}`);
+  out.push(`  frees of areas from before tracing: ${r.unknownFrees}; model failures: ${r.modelFailures}`);
   out.push(
     `  chunks created: trace ${r.chunksCreated.trace}, model ${r.chunksCreated.model}; destroyed: trace ${r.chunksDestroyed.trace}, model ${r.chunksDestroyed.model}`,
   );
