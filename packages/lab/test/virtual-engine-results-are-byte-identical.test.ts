@@ -9,7 +9,7 @@ import { runScenario } from '../src/scenario/run.js';
 const FLAGS = { workload: 'doexec', strategy: 'baseline,slab-dtor', cpus: '1,4', ops: '150', warmup: '30', engine: 'virtual', workNs: '20000' };
 
 async function resultJson(seed: string): Promise<{ json: string; engine: string; profile: unknown; status: string }> {
-  const r = await runScenario(loadScenario({ ...FLAGS, seed }), { log() {} });
+  const r = await runScenario(await loadScenario({ ...FLAGS, seed }), { log() {} });
   const { createdAt: _t, host: _h, ...rest } = r;
   return { json: JSON.stringify(rest), engine: r.engine, profile: r.scenario.profile, status: r.status };
 }

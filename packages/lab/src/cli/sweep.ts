@@ -67,7 +67,7 @@ async function sweep(argv: string[]): Promise<number> {
     process.stdout.write(`${SWEEP_USAGE}\n`);
     return 0;
   }
-  const spec = resolveSweepSpec(values);
+  const spec = await resolveSweepSpec(values);
   if (values['print-spec']) {
     process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
     return 0;

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { WorkloadTally } from '../workloads/tally.js';
 import type { PercpuView } from '../metrics/percpu.js';
 import type { SlabView } from '../metrics/slab.js';
+import type { StrategySource } from '../strategies/file.js';
 
 export const SCHEMA_NAME = 'percpu-lab/result';
 export const SCHEMA_VERSION = 1;
@@ -54,6 +55,8 @@ export interface ResultPoint {
   workload: string;
   engine: EngineName;
   strategy: string;
+  /** The file the strategy was loaded from (--strategy ./file.js) and its sha256; null for a built-in. */
+  strategySource: StrategySource | null;
   cpus: number;
   status: PointStatus;
   failure: PointFailure | null;
