@@ -25,3 +25,5 @@ export {
 export type { PercpuFront } from './percpu-front.js';
 export type { PercpuLifetime } from './mm-path.js';
 export { registerStrategy, type MmOptions, type MmStrategy } from './strategy.js';
+/** The CPU a state step runs on: cpu.id, cpu.now(), cpu.cost(kind, n). */
+export type { Cpu } from '@percpu-lab/machine';
