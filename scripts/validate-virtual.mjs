@@ -32,7 +32,7 @@ const profile = loadProfile('calibrated');
 const log = (line) => process.stderr.write(`${line}\n`);
 
 async function throughputs(engine, workNs, extra = {}) {
-  const r = await runScenario(loadScenario({
+  const r = await runScenario(await loadScenario({
     workload: 'doexec', strategy: strategies.join(','), cpus: '1,2', ops: args.ops, warmup: args.ops, seed: '1', engine, workNs: String(workNs), ...extra,
   }), { log() {} });
   if (r.status !== 'complete') throw new Error(`${engine} run failed: ${r.failure?.kind}: ${r.failure?.message}`);
