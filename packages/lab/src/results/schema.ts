@@ -55,8 +55,6 @@ export interface ResultPoint {
   workload: string;
   engine: EngineName;
   strategy: string;
-  /** The file the strategy was loaded from (--strategy ./file.js) and its sha256; null for a built-in. */
-  strategySource: StrategySource | null;
   cpus: number;
   status: PointStatus;
   failure: PointFailure | null;
@@ -76,6 +74,8 @@ export interface ResultPoint {
   locks: Record<string, LockResult>;
   percpu: PercpuView;
   slab: SlabView[];
+  /** The strategy's file when it was loaded by path (--strategy ./file.js) and its sha256; null for a built-in. */
+  strategySource: StrategySource | null;
   tally: WorkloadTally;
   checks: PointChecks;
   /** Emulated CPUs per host core when above 1, else 0. */
