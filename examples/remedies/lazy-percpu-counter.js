@@ -18,7 +18,7 @@
 // the defaults no exec'd mm ever switches and the strategy costs what
 // atomic-rss costs plus the counting; a remedy file with
 // `export default lazyPercpuCounter({ name: 'lazy-2', threshold: 2 })`
-// switches every mm (see packages/lab/test/fixtures/lazy-percpu-counter-t2.js).
+// switches every mm (packages/lab/test/fixtures/strategies/lazy-percpu-counter-t2.js).
 //
 // Locks per lifetime: pcpu_alloc_mutex 1, pcpu_lock 2, percpu_counters_lock 0, pgd_lock 2
 import { defineMmStrategy, directFront, LazyRss, mmStrategyPriv } from '@percpu-lab/mm';
