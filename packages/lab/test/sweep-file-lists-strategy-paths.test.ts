@@ -2,9 +2,10 @@
 // sweep loads them, runs every point, records each file and its hash in the
 // stored results, and its report.txt opens with the files and holds the
 // remedies table (the real CLI, virtual engine, from the checkout's root).
+// Resuming after the file changed is refused as a different sweep.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -37,4 +38,21 @@ test('a sweep file with strategy paths runs, records the files and reports the r
   assert.match(text, /^\s+4\s+grouped-cached\s+\S+\s+[+-]\d+\.\d%/m);
   assert.ok(merged.stdout.includes(text.trimEnd()), 'the sweep prints report.txt');
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<table class="remedies">/);
+});
+
+test('resuming a sweep after its strategy file changed is refused as a different sweep', () => {
+  const dir = tempDir('sweep-paths-changed');
+  // A copy inside the checkout (this package's build output), so @percpu-lab/mm resolves.
+  const remedy = fileURLToPath(new URL('./sweep-changed-remedy.js', import.meta.url));
+  copyFileSync(join(ROOT, 'examples/remedies/atomic-rss.js'), remedy);
+  const out = join(dir, 'out');
+  const args = ['bin/percpu-lab.js', 'sweep', '--engine', 'virtual', '--strategy', `baseline,${remedy}`, '--cpus', '1',
+    '--ops', '50', '--warmup', '10', '--work-ns', '2000', '--out', out, '--no-report'];
+  const first = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(readFileSync(join(out, 'sweep.json'), 'utf8'), /"strategyFiles": \{\s+"atomic-rss": \{\s+"path": "packages\/lab\/dist\/test\/sweep-changed-remedy\.js",\s+"sha256": "[0-9a-f]{64}"/);
+  appendFileSync(remedy, '// edited\n');
+  const resumed = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(resumed.status, 2, resumed.stdout);
+  assert.match(resumed.stderr, /^percpu-lab sweep: .* holds a different sweep \(custom\); choose another --out directory or delete this one\n$/);
 });

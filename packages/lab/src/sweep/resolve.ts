@@ -6,7 +6,7 @@
 // (workload, engine) cell is then validated by the run's own scenario rules,
 // so a sweep never starts with a point the run command would refuse.
 import { listStrategies } from '@percpu-lab/mm';
-import { resolveStrategyRefs } from '../strategies/file.js';
+import { resolveStrategyRefs, strategySource } from '../strategies/file.js';
 import { readScenarioFile } from '../scenario/load.js';
 import { scenarioFromFlags } from '../scenario/flags.js';
 import { parseScenario } from '../scenario/validate.js';
@@ -62,6 +62,13 @@ export async function resolveSweepSpec(values: FlagValues): Promise<SweepSpec> {
   merged.workloads ??= ['doexec'];
   merged.engines ??= ['threads'];
   merged.strategies = (await resolveStrategyRefs(merged.strategies)) ?? ['all'];
+  const names: unknown[] = Array.isArray(merged.strategies) ? merged.strategies : [];
+  const files = names.flatMap((s) => {
+    const src = typeof s === 'string' ? strategySource(s) : null;
+    return src === null ? [] : [[s, src] as const];
+  });
+  if (files.length > 0) merged.strategyFiles = Object.fromEntries(files);
+  else delete merged.strategyFiles;
   const registered = listStrategies().map((s) => s.name);
   if (Array.isArray(merged.strategies) && merged.strategies.length === 1 && merged.strategies[0] === 'all') {
     merged.strategies = registered;
