@@ -126,7 +126,7 @@ async function handOff(sleep, rounds, n) {
 }
 
 async function scenarioPoints(values) {
-  const r = await runScenario(loadScenario({ workload: 'doexec', seed: '1', ...values }), { log() {} });
+  const r = await runScenario(await loadScenario({ workload: 'doexec', seed: '1', ...values }), { log() {} });
   if (r.status !== 'complete') throw new Error(`calibration run failed: ${r.failure?.kind}: ${r.failure?.message}`);
   return r;
 }
@@ -198,7 +198,7 @@ async function main() {
   log(`  lock pairs: spin ${fmt(lc.spinPair)} ns, mutex ${fmt(lc.mutexPair)} ns; atomic ${fmt(lc.atomic)} ns; poll ${fmt(lc.poll)} ns`);
   log(`  hand-off between workers: spinning ${fmt(transfer)} ns, sleep/wake ${fmt(sleepWake)} ns`);
 
-  const derived = await runScenario(loadScenario({ workload: 'doexec', engine: 'threads', strategy: 'baseline', cpus: '1', ops: '10', warmup: '0', seed: '1' }), { log() {} });
+  const derived = await runScenario(await loadScenario({ workload: 'doexec', engine: 'threads', strategy: 'baseline', cpus: '1', ops: '10', warmup: '0', seed: '1' }), { log() {} });
   const workNs = derived.workNs.value;
   const strategies = listStrategies().map((s) => s.name);
   const measured = await threadsLifetimes(strategies, workNs);

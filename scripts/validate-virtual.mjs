@@ -33,7 +33,7 @@ const log = (line) => process.stderr.write(`${line}\n`);
 
 /** Throughput by strategy/CPUs, and the work-ns the run used (flag keys are the flags' names: 'work-ns'). */
 async function throughputs(engine, workNs, extra = {}) {
-  const r = await runScenario(loadScenario({
+  const r = await runScenario(await loadScenario({
     workload: 'doexec', strategy: strategies.join(','), cpus: '1,2', ops: args.ops, warmup: args.ops, seed: '1', engine,
     ...(workNs === null ? {} : { 'work-ns': String(workNs) }), ...extra,
   }), { log() {} });

@@ -21,7 +21,7 @@ const { values } = parseArgs({
 
 const rows = [];
 for (const strategy of values.strategies.split(',')) {
-  const scenario = loadScenario({
+  const scenario = await loadScenario({
     workload: 'doexec', strategy, cpus: values.cpus, ops: values.ops, warmup: '100', engine: 'virtual', seed: '1',
   });
   const cpuMs = () => {

@@ -53,6 +53,7 @@ export default async function cpuTask(task: CpuTask<unknown>): Promise<CpuOutcom
   try {
     // Load before the barrier so module loading does not skew the start.
     const job = await loadJob(task.module);
+    await job.cpuPrepare?.(task.args);
     cpu.online();
     barrierWait(kernel, task.cpu);
     const result = await job.cpuMain(ctx);

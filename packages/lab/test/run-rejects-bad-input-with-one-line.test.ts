@@ -46,7 +46,7 @@ const CASES: [string[], RegExp][] = [
   [['run', '--scenario', file('list.yaml', '- 1\n- 2\n')], /list\.yaml: expected a mapping of scenario fields/],
   [['run', '--scenario', file('typo.json', '{"workload": "doexec", "cpu": [2]}')], /typo\.json: unknown field 'cpu'; known fields: /],
   [['run', '--scenario', file('neg.yaml', 'cpus: [1, -2]\n')], /neg\.yaml: field cpus\[1\]: expected .*, got -2/],
-  [['run', '--scenario', file('str.yaml', 'strategies: baseline\n')], /str\.yaml: field strategies: expected a non-empty list of strategy names, got "baseline"/],
+  [['run', '--scenario', file('str.yaml', 'strategies: baseline\n')], /str\.yaml: field strategies: expected a non-empty list of strategy names or files, got "baseline"/],
   [['run', '--scenario', file('geo.yaml', 'geometry: {unitSize: 1048576, staticSize: 0, reservedSize: 0}\n')], /geo\.yaml: field geometry: expected a percpu boot line/],
   // trace files (replay-sizes)
   [['run', '--workload', 'replay-sizes', '--trace', join(dir, 'nope.txt')], /--trace: expected the path of a percpu ftrace capture .*nope\.txt does not exist/],

@@ -8,7 +8,7 @@ import type { PointView } from '../src/sweep/point-view.js';
 
 function point(cpus: number, throughput: number): PointView {
   return {
-    workload: 'doexec', engine: 'threads', strategy: 'baseline', cpus, lifetimes: 1000, throughput,
+    workload: 'doexec', engine: 'threads', strategy: 'baseline', strategySource: null, cpus, lifetimes: 1000, throughput,
     locks: { pcpu_lock: { acquisitions: 10, contentions: 1, waitTotalNs: 5, holdTotalNs: 7, conBounces: 0, acqBounces: 2, waitShare: throughput / 1e6 } },
     percpu: { bytesInUse: 4096, bytesParked: 0 },
     timeSplit: null,

@@ -9,7 +9,7 @@ import { runScenario } from '../src/scenario/run.js';
 const BASE = { workload: 'doexec', strategy: 'baseline', cpus: '2', ops: '10', engine: 'virtual' };
 
 async function refused(extra: Record<string, string>, pattern: RegExp): Promise<void> {
-  await assert.rejects(runScenario(loadScenario({ ...BASE, ...extra }), { log() {} }), (e: Error) => {
+  await assert.rejects(runScenario(await loadScenario({ ...BASE, ...extra }), { log() {} }), (e: Error) => {
     assert.ok(e instanceof ScenarioError, `expected a ScenarioError, got ${e.name}: ${e.message}`);
     assert.equal(e.lines.length, 1);
     assert.match(e.lines[0]!, pattern);

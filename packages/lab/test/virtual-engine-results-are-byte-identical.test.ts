@@ -12,7 +12,7 @@ const FLAGS = {
 };
 
 async function resultJson(seed: string): Promise<{ json: string; engine: string; profile: unknown; status: string }> {
-  const r = await runScenario(loadScenario({ ...FLAGS, seed }), { log() {} });
+  const r = await runScenario(await loadScenario({ ...FLAGS, seed }), { log() {} });
   const { createdAt: _t, host: _h, ...rest } = r;
   return { json: JSON.stringify(rest), engine: r.engine, profile: r.scenario.profile, status: r.status };
 }

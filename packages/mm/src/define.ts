@@ -6,7 +6,7 @@
 import { CACHE_LINE, struct, type Kernel } from '@percpu-lab/machine';
 import { bindSlabCtor, bindSlabDtor, KmemCache, kmemCacheCreate } from '@percpu-lab/slab';
 import { mmBoot } from './boot.js';
-import { BadMmOptions } from './errors.js';
+import { BadMmOptions, BadStrategyRecipe } from './errors.js';
 import { MmCids } from './mm-cid.js';
 import { MmPath, type PercpuLifetime } from './mm-path.js';
 import type { MmParts, MmPercpuState } from './mm-percpu-state.js';
@@ -23,12 +23,39 @@ export interface FrontRecipe {
 }
 
 export interface MmStrategyRecipe {
+  /** How reports and --strategy name it: letters, digits, '-' and '_'. */
   name: string;
+  /** One line: what the strategy does. */
   description: string;
+  /** One line: the proposal or kernel state it models. */
   proposal: string;
+  /** 'mm': state built in mm_init, freed in __mmdrop; 'object': built by the mm cache's ctor, freed by its dtor. */
   lifetime: PercpuLifetime;
+  /** Where percpu memory comes from: directFront or objCacheFront. */
   front: FrontRecipe;
+  /** The per-mm percpu state, built once per attached kernel from the shared parts. */
   state(parts: MmParts): MmPercpuState;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const LIFETIMES: PercpuLifetime[] = ['mm', 'object'];
+
+/** Every field of a recipe, checked where it is defined, so a strategy file fails on load and not mid-run. */
+function checkRecipe(r: unknown): asserts r is MmStrategyRecipe {
+  if (r === null || typeof r !== 'object') throw new BadStrategyRecipe(`a strategy recipe must be an object, got ${r === null ? 'null' : typeof r}`);
+  const f = r as Record<string, unknown>;
+  const who = typeof f.name === 'string' ? `strategy recipe ${f.name}` : 'strategy recipe';
+  const bad = (field: string, want: string) => {
+    const got = f[field] === undefined ? 'missing field' : 'bad field';
+    return new BadStrategyRecipe(`${who}: ${got} '${field}'; expected ${want}`);
+  };
+  if (typeof f.name !== 'string' || !NAME.test(f.name)) throw bad('name', "a name of letters, digits, '-' and '_'");
+  if (typeof f.description !== 'string' || f.description === '') throw bad('description', 'a one-line description');
+  if (typeof f.proposal !== 'string' || f.proposal === '') throw bad('proposal', 'a one-line account of the proposal it models');
+  if (!LIFETIMES.includes(f.lifetime as PercpuLifetime)) throw bad('lifetime', `one of ${LIFETIMES.map((l) => `'${l}'`).join(', ')}`);
+  const front = f.front as Partial<FrontRecipe> | undefined;
+  if (front === null || typeof front !== 'object' || typeof front.attach !== 'function') throw bad('front', 'directFront, objCacheFront or another FrontRecipe');
+  if (typeof f.state !== 'function') throw bad('state', 'a function (parts) => MmPercpuState');
 }
 
 /** Boot-time choices a worker must agree with. */
@@ -46,7 +73,9 @@ function archOf(opts: MmOptions): Arch {
   return arch;
 }
 
+/** The one way to make a strategy: a recipe's choices wired into the mm life cycle. */
 export function defineMmStrategy(r: MmStrategyRecipe): MmStrategy {
+  checkRecipe(r);
   return {
     name: r.name,
     description: r.description,

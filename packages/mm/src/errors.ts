@@ -39,3 +39,8 @@ export class StrategyExists extends MmError {
 export class BadMmOptions extends MmError {
   override name = 'BadMmOptions';
 }
+
+/** defineMmStrategy() of a recipe with a missing or malformed field. */
+export class BadStrategyRecipe extends MmError {
+  override name = 'BadStrategyRecipe';
+}

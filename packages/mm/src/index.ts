@@ -12,4 +12,5 @@ export * from './strategy.js';
 export * from './boot.js';
 export * from './define.js';
 export * from './fronts.js';
+export * from './api.js';
 import './strategies/index.js';

@@ -120,14 +120,23 @@ export class LazyRss extends SeparateAreas {
     return this.percpuMode(mm) ? residue + super.sumRss(cpu, mm, member) : residue;
   }
 
-  /** The switch: percpu counters as the second thread appears (if that allocation fails, stay atomic). */
+  /** The switch: percpu counters as the second thread appears. */
   override addThread(cpu: Cpu, mm: number, users: number): void {
-    if (users !== 2 || this.percpuMode(mm)) return;
-    if (!this.p.counters.percpuCounterInitMany(cpu, rssCounterAddr(mm, 0), 0, NR_MM_COUNTERS, this.p.front)) return;
-    Atomics.store(this.p.m.i32, MmStruct.rssMode.index(mm), RSS_PERCPU);
+    if (users === 2 && !this.percpuMode(mm)) this.switchToPercpu(cpu, mm);
   }
 
-  private percpuMode(mm: number): boolean {
+  /**
+   * Allocate and link the percpu counters, then flip the mode; false (still
+   * atomic) if the allocation fails. The caller makes sure only one CPU
+   * switches a given mm.
+   */
+  protected switchToPercpu(cpu: Cpu, mm: number): boolean {
+    if (!this.p.counters.percpuCounterInitMany(cpu, rssCounterAddr(mm, 0), 0, NR_MM_COUNTERS, this.p.front)) return false;
+    Atomics.store(this.p.m.i32, MmStruct.rssMode.index(mm), RSS_PERCPU);
+    return true;
+  }
+
+  protected percpuMode(mm: number): boolean {
     return Atomics.load(this.p.m.i32, MmStruct.rssMode.index(mm)) === RSS_PERCPU;
   }
 

@@ -36,6 +36,12 @@ export const MmStruct = struct('mm_struct', {
   rssMode: 'i32',
   /** lazy-rss: the single-threaded counters (atomic_long_t; 32 bits here). */
   rssAtomic: { bytes: 4 * NR_MM_COUNTERS },
+  /**
+   * A strategy's own per-mm fields (a strategy file cannot add fields to the
+   * struct). Cleared by mm_alloc on every lifetime; fits in the padding
+   * before the marker, so the struct's size does not change.
+   */
+  strategyPriv: { bytes: 16, align: 8 },
   /** Everything from here on is owned by a slab ctor when the strategy has one. */
   ctorMarker: { bytes: 0, align: CACHE_LINE },
   /** struct mm_cid __percpu *pcpu_cid (unsigned: percpu pointers use all 32 bits). */
@@ -56,6 +62,11 @@ export function mmObjectSize(nrCpus: number): number {
 
 export function mmCidmaskAddr(mm: number): number {
   return mm + MmStruct.size;
+}
+
+/** Address of the 16-byte, 8-aligned area `strategyPriv` of `mm`. */
+export function mmStrategyPriv(mm: number): number {
+  return MmStruct.strategyPriv.addr(mm);
 }
 
 export function rssCounterAddr(mm: number, member: number): number {

@@ -3,7 +3,9 @@
 // version. No script, no external stylesheet, font or image, so it opens
 // from disk, from a CI artifact or a mail attachment with no network.
 import type { SummaryRow } from '../sweep/aggregate.js';
+import { remedyTable } from '../sweep/remedies.js';
 import type { SweepSpec } from '../sweep/spec.js';
+import type { StrategySource } from '../strategies/file.js';
 import { duration, escapeHtml as h, percent, si, signedPercent } from './format.js';
 
 export interface RenderedChart {
@@ -47,6 +49,12 @@ th{background:#f6f6f6}td.l,th.l{text-align:left}
 .noisy{color:#b35900}pre{background:#f6f6f6;padding:10px;overflow:auto;font-size:12px}
 `;
 
+/** Strategies loaded by path, with the file each came from. */
+function strategyFiles(input: ReportInput): [string, StrategySource][] {
+  const rows = input.groups.flatMap((g) => g.rows).filter((r) => r.strategySource !== null);
+  return [...new Map(rows.map((r) => [r.strategy, r.strategySource!])).entries()];
+}
+
 function metaList(input: ReportInput): string {
   const hostText = Object.entries(input.host)
     .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
@@ -55,6 +63,7 @@ function metaList(input: ReportInput): string {
   const items: [string, string][] = [
     ['sweep', s.name],
     ['matrix', `${s.workloads.join(', ')} × ${s.engines.join(', ')} × ${s.strategies.join(', ')} × CPUs ${s.cpus.join(', ')} × ${s.repeats} repeat${s.repeats > 1 ? 's' : ''}`],
+    ...strategyFiles(input).map(([name, src]): [string, string] => [`strategy ${name}`, `${src.path} (sha256 ${src.sha256.slice(0, 12)})`]),
     ['tool', `percpu-lab ${input.toolVersion}`],
     ['host', hostText || 'unknown'],
     ['generated', input.generatedAt],
@@ -132,6 +141,14 @@ function lockTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
   );
 }
 
+/** Gain over baseline, percpu memory and locks per lifetime, every strategy at every CPU count. */
+function remediesTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
+  const t = remedyTable(rows, spec.strategies);
+  const cell = (s: string, i: number) => (t.columns[i]!.right ? `<td>${h(s)}</td>` : `<td class="l">${h(s)}</td>`);
+  const head = t.columns.map((c) => `<th${c.right ? '' : ' class="l"'}>${h(c.title)}</th>`).join('');
+  return `<table class="remedies"><thead><tr>${head}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
 function groupSection(g: ReportGroup, spec: SweepSpec): string {
   const figures = g.charts
     .map((c) => `<figure class="chart" data-chart="${h(c.id)}"><figcaption>${h(c.title)}</figcaption>${c.svg}</figure>`)
@@ -140,6 +157,8 @@ function groupSection(g: ReportGroup, spec: SweepSpec): string {
 <div class="charts">${figures}</div>
 <h3>Strategies side by side (median throughput; ~ marks a noisy point)</h3>
 ${comparisonTable(g.rows, spec)}
+<h3>Remedies: gain over baseline, percpu memory at the end of the run, global locks per mm lifetime</h3>
+${remediesTable(g.rows, spec)}
 ${lockTable(g.rows, spec)}
 </section>`;
 }

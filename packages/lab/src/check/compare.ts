@@ -4,8 +4,12 @@
 // gate passes, and the table tells the author to regenerate the baseline).
 // A point the baseline has and the current result lacks is a regression: a
 // gate that silently compares fewer points would pass by shrinking.
+// A strategy loaded from a file compares only with the same file content:
+// a different sha256 (or a built-in on one side) means the two measured
+// different code, so the inputs cannot be compared.
 import type { SummaryRow } from '../sweep/aggregate.js';
 import { machineName } from '../sweep/point-view.js';
+import { CheckInputError } from './errors.js';
 import { rowMetrics, type MetricRule, type MetricValue } from './rules.js';
 
 export type Verdict = 'ok' | 'improved' | 'regression' | 'missing' | 'new';
@@ -67,7 +71,20 @@ function toleranceText(rule: MetricRule): string {
   return `${rel}, min ${rule.unit === 'share' ? `${+(rule.absTol * 100).toFixed(2)} pp` : rule.absTol}`;
 }
 
+const sourceText = (r: SummaryRow): string =>
+  r.strategySource === null ? 'the built-in' : `${r.strategySource.path} (sha256 ${r.strategySource.sha256.slice(0, 12)})`;
+
+function sameStrategyCode(baseline: readonly SummaryRow[], current: readonly SummaryRow[]): void {
+  for (const b of baseline) {
+    const c = current.find((x) => pointName(x) === pointName(b));
+    if (c === undefined || (c.strategySource?.sha256 ?? null) === (b.strategySource?.sha256 ?? null)) continue;
+    throw new CheckInputError(`${pointName(b)}: the baseline measured ${sourceText(b)}, the result ${sourceText(c)}; ` +
+      'compare runs of the same strategy file, or regenerate the baseline');
+  }
+}
+
 export function compareRows(baseline: readonly SummaryRow[], current: readonly SummaryRow[]): CheckReport {
+  sameStrategyCode(baseline, current);
   const base = metricsOf(baseline);
   const cur = metricsOf(current);
   const comparisons: MetricComparison[] = [];

@@ -60,7 +60,7 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${RUN_USAGE}\n`);
     return 0;
   }
-  const scenario = loadScenario(values);
+  const scenario = await loadScenario(values);
   const result = await runScenario(scenario, { log: (l) => process.stderr.write(`${l}\n`) });
   const out = scenario.out ?? defaultOutDir();
   const files = writeResult(out, result, renderRun(result, 'full'));

@@ -67,7 +67,7 @@ async function sweep(argv: string[]): Promise<number> {
     process.stdout.write(`${SWEEP_USAGE}\n`);
     return 0;
   }
-  const spec = resolveSweepSpec(values);
+  const spec = await resolveSweepSpec(values);
   if (values['print-spec']) {
     process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
     return 0;
@@ -90,7 +90,8 @@ async function sweep(argv: string[]): Promise<number> {
     code = 1;
   }
   if (!values['no-report']) {
-    const { reportFile, loaded } = await writeSweepReport(store, new Date().toISOString());
+    const { reportFile, text, loaded } = await writeSweepReport(store, new Date().toISOString());
+    process.stdout.write(`${text.join('\n')}\n`);
     if (loaded.oversubscribed) process.stdout.write('oversubscribed: some points ran more CPUs than host cores; their threads-engine numbers reflect time-sliced CPUs\n');
     const noisy = loaded.summary.rows.filter((r) => r.noisy).length;
     if (noisy) process.stdout.write(`${noisy} noisy point(s): repeats spread wider than ${spec.noiseThreshold * 100}% (see the report)\n`);

@@ -7,6 +7,7 @@ import { sumTallies } from '../workloads/tally.js';
 import { cpuLatency, mergeLatency } from './latency.js';
 import { lockTable } from './locks.js';
 import { percpuView } from './percpu.js';
+import { strategySource } from '../strategies/file.js';
 
 const rateOf = (ops: number, ns: number) => (ns > 0 ? ops / (ns / 1e9) : 0);
 
@@ -24,6 +25,7 @@ export function pointResult(raw: RawPoint): ResultPoint {
     workload: raw.spec.workload,
     engine: raw.spec.engine,
     strategy: raw.spec.strategy,
+    strategySource: strategySource(raw.spec.strategy),
     cpus: raw.spec.cpus,
     machine: { cpus: raw.spec.machineCpus, sockets: raw.spec.sockets, threadsPerCore: raw.spec.threadsPerCore },
     status: raw.status,

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { WorkloadTally } from '../workloads/tally.js';
 import type { PercpuView } from '../metrics/percpu.js';
 import type { SlabView } from '../metrics/slab.js';
+import type { StrategySource } from '../strategies/file.js';
 
 export const SCHEMA_NAME = 'percpu-lab/result';
 /** 2: scenario.cpusPerSocket gave way to machineCpus, sockets and threadsPerCore; points gained machine and timeSplit. */
@@ -84,6 +85,8 @@ export interface ResultPoint {
   locks: Record<string, LockResult>;
   percpu: PercpuView;
   slab: SlabView[];
+  /** The strategy's file when it was loaded by path (--strategy ./file.js) and its sha256; null for a built-in. */
+  strategySource: StrategySource | null;
   tally: WorkloadTally;
   checks: PointChecks;
   /** Emulated CPUs per host core when above 1, else 0. */

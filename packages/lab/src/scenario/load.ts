@@ -1,9 +1,11 @@
 // Reading a scenario: a JSON or YAML file (YAML is a superset of JSON, so
 // one parser reads both), merged with flags — a flag overrides the file's
-// field of the same name — then validated.
+// field of the same name — then validated. Strategy entries that are paths
+// are loaded first (strategies/file.ts), so validation sees their names.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { listStrategies } from '@percpu-lab/mm';
+import { resolveStrategyRefs } from '../strategies/file.js';
 import { ScenarioFileError } from './errors.js';
 import { scenarioFromFlags } from './flags.js';
 import type { Scenario } from './schema.js';
@@ -33,11 +35,13 @@ export function readScenarioFile(path: string): Record<string, unknown> {
 }
 
 /** The scenario of a run: the file (if any) with flags on top, validated. */
-export function loadScenario(values: Record<string, string | boolean | undefined>): Scenario {
+export async function loadScenario(values: Record<string, string | boolean | undefined>): Promise<Scenario> {
   const file = typeof values.scenario === 'string' ? values.scenario : null;
   const fromFile = file === null ? {} : readScenarioFile(file);
   const flags = scenarioFromFlags(values);
-  return parseScenario({ ...fromFile, ...flags.raw }, {
+  const raw = { ...fromFile, ...flags.raw };
+  if ('strategies' in raw) raw.strategies = await resolveStrategyRefs(raw.strategies);
+  return parseScenario(raw, {
     file,
     fromFlags: flags.fromFlags,
     strategies: listStrategies().map((s) => s.name),

@@ -55,7 +55,7 @@ function field<S extends z.ZodType>(schema: S, expect: string, flag: string, hel
 /** Every scenario field: its schema, its expectation and its flag. */
 export const FIELDS = {
   workload: field(z.enum(WORKLOAD_NAMES), `one of ${WORKLOAD_NAMES.join(', ')}`, '--workload', 'benchmark to emulate (default doexec)'),
-  strategies: field(z.array(z.string().min(1)).min(1), 'a non-empty list of strategy names', '--strategy', 'comma list of mm strategies, or all (default all)'),
+  strategies: field(z.array(z.string().min(1)).min(1), 'a non-empty list of strategy names or files', '--strategy', 'comma list of mm strategies or strategy files (./remedy.js), or all (default all)'),
   cpus: field(z.array(int(1, MAX_CPUS)).min(1), `a non-empty list of CPU counts, each an integer in 1..${MAX_CPUS}`, '--cpus', 'comma list of CPU counts, one point each (default 1)'),
   engine: field(z.enum(ENGINE_NAMES), `one of ${ENGINE_NAMES.join(', ')}`, '--engine', 'threads (real workers) or virtual (virtual time); default threads'),
   ops: field(int(1), 'a positive integer (measured operations per CPU)', '--ops', `measured operations per CPU (default ${DEFAULT_OPS} unless --duration)`),

@@ -68,7 +68,7 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
   let strategies = v.strategies ?? ['all'];
   if (strategies.length === 1 && strategies[0] === 'all') strategies = [...ctx.strategies];
   for (const s of strategies) {
-    if (!ctx.strategies.includes(s)) bad('strategies', `unknown strategy ${render(s)}; expected one or more of ${ctx.strategies.join(', ')} (or all)`);
+    if (!ctx.strategies.includes(s)) bad('strategies', `unknown strategy ${render(s)}; expected one or more of ${ctx.strategies.join(', ')} (or all), or a strategy file such as ./remedy.js`);
   }
   if (new Set(strategies).size !== strategies.length) bad('strategies', 'expected each strategy once');
   const cpus = v.cpus ?? [1];

@@ -4,6 +4,8 @@
 // of CPU time spent waiting on each lock.
 import type { LifetimeSplit } from '../engine/engine.js';
 import type { MachineTopology } from '../results/schema.js';
+import type { StrategySource } from '../strategies/file.js';
+import { SweepMismatchError } from './errors.js';
 import { machineName, type LockNumbers, type PointView } from './point-view.js';
 
 export interface Spread {
@@ -20,6 +22,8 @@ export interface SummaryRow {
   workload: string;
   engine: string;
   strategy: string;
+  /** The strategy's file and sha256 when loaded by path, else null. */
+  strategySource: StrategySource | null;
   cpus: number;
   repeats: number;
   throughput: Spread;
@@ -94,12 +98,19 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
   const rows: SummaryRow[] = [];
   for (const g of groups.values()) {
     const first = g[0]!;
+    const src = (p: PointView) => p.strategySource?.sha256 ?? null;
+    const other = g.find((p) => src(p) !== src(first));
+    if (other !== undefined) {
+      throw new SweepMismatchError(`${first.strategy} at ${first.cpus} CPUs was measured with different strategy files ` +
+        `(${first.strategySource?.path ?? 'built-in'} ${src(first)?.slice(0, 12) ?? ''}, ${other.strategySource?.path ?? 'built-in'} ${src(other)?.slice(0, 12) ?? ''}); rerun into a fresh directory`);
+    }
     const throughput = spreadOf(g.map((p) => p.throughput));
     const percpus = g.map((p) => p.percpu).filter((x) => x !== null);
     rows.push({
       workload: first.workload,
       engine: first.engine,
       strategy: first.strategy,
+      strategySource: first.strategySource,
       cpus: first.cpus,
       repeats: g.length,
       throughput,

@@ -3,6 +3,7 @@
 // resultPoints() is the one place that knows where the result JSON keeps them.
 import type { LifetimeSplit } from '../engine/engine.js';
 import type { LockResult, MachineTopology } from '../results/schema.js';
+import type { StrategySource } from '../strategies/file.js';
 
 /** One lock class of one point, as lock_stat counts it (times in ns). */
 export type LockNumbers = Pick<
@@ -17,6 +18,8 @@ export interface PointView {
   workload: string;
   engine: string;
   strategy: string;
+  /** File and sha256 of a strategy loaded by path; null for a built-in (and in results from before paths). */
+  strategySource: StrategySource | null;
   cpus: number;
   /** mm lifetimes completed in the measured interval. */
   lifetimes: number;

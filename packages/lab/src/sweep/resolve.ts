@@ -1,10 +1,12 @@
 // Where a sweep's spec comes from: a preset, a sweep file (JSON or YAML), or
 // the flags of `percpu-lab run`; flags given with a preset or file override
 // its fields. `--workload` and `--engine` take lists here (a run has one of
-// each). "all" strategies expands to the mm package's registry. Every
+// each). "all" strategies expands to the mm package's registry; entries that
+// are paths are loaded (strategies/file.ts) and stand for their names. Every
 // (workload, engine) cell is then validated by the run's own scenario rules,
 // so a sweep never starts with a point the run command would refuse.
 import { listStrategies } from '@percpu-lab/mm';
+import { resolveStrategyRefs, strategySource } from '../strategies/file.js';
 import { readScenarioFile } from '../scenario/load.js';
 import { scenarioFromFlags } from '../scenario/flags.js';
 import { parseScenario } from '../scenario/validate.js';
@@ -52,14 +54,21 @@ function baseSpec(values: FlagValues): { raw: Record<string, unknown>; source: s
   return { raw: {}, source: 'sweep flags' };
 }
 
-export function resolveSweepSpec(values: FlagValues): SweepSpec {
+export async function resolveSweepSpec(values: FlagValues): Promise<SweepSpec> {
   const { raw, source } = baseSpec(values);
   const over = flagOverrides(values);
   const merged: Record<string, unknown> = { ...raw, ...over };
   if (over.run) merged.run = { ...(raw.run as Record<string, unknown> | undefined), ...(over.run as Record<string, unknown>) };
   merged.workloads ??= ['doexec'];
   merged.engines ??= ['threads'];
-  merged.strategies ??= ['all'];
+  merged.strategies = (await resolveStrategyRefs(merged.strategies)) ?? ['all'];
+  const names: unknown[] = Array.isArray(merged.strategies) ? merged.strategies : [];
+  const files = names.flatMap((s) => {
+    const src = typeof s === 'string' ? strategySource(s) : null;
+    return src === null ? [] : [[s, src] as const];
+  });
+  if (files.length > 0) merged.strategyFiles = Object.fromEntries(files);
+  else delete merged.strategyFiles;
   const registered = listStrategies().map((s) => s.name);
   if (Array.isArray(merged.strategies) && merged.strategies.length === 1 && merged.strategies[0] === 'all') {
     merged.strategies = registered;

@@ -28,6 +28,12 @@ export const SweepSpecSchema = z.strictObject({
   noiseThreshold: z.number().positive().max(10).default(DEFAULT_NOISE_THRESHOLD),
   /** Options of `percpu-lab run` shared by every point (ops, workNs, seed, profile, …). */
   run: RunOptions.default({}),
+  /**
+   * Set by the sweep, not by hand, when strategies are given by path: the
+   * file and sha256 of each, so resuming after a file changed is a
+   * different sweep.
+   */
+  strategyFiles: z.record(z.string(), z.strictObject({ path: z.string(), sha256: z.string() })).optional(),
 });
 
 export type SweepSpec = z.infer<typeof SweepSpecSchema>;

@@ -1,5 +1,6 @@
 // The end of a sweep (or of a merge): aggregate every stored point into
-// summary.json, render the charts to SVG files, and write report.html.
+// summary.json, render the charts to SVG files, and write report.html and
+// report.txt (the remedies table of each workload and engine, as text).
 // Works on a partial directory too; the report then says what is missing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { renderSvg } from '../charts/render.js';
 import { reportHtml, type ReportGroup } from '../charts/report-html.js';
 import { groupCharts } from '../charts/specs.js';
 import { summarise, type SummaryRow } from './aggregate.js';
+import { remedyTable, remedyText } from './remedies.js';
 import type { PointView } from './point-view.js';
 import { resultMeta, resultPoints, type ResultMeta } from './result-adapter.js';
 import { sweepPoints, type SweepSpec } from './spec.js';
@@ -58,9 +60,22 @@ function groupsOf(rows: readonly SummaryRow[]): Map<string, SummaryRow[]> {
   return groups;
 }
 
+/** Strategy files, then one remedies table per workload and engine. */
+function textReport(summary: SweepSummary): string[] {
+  const out: string[] = [];
+  const files = new Map(summary.rows.filter((r) => r.strategySource !== null).map((r) => [r.strategy, r.strategySource!]));
+  for (const [name, src] of files) out.push(`strategy ${name} loaded from ${src.path} (sha256 ${src.sha256.slice(0, 12)})`);
+  for (const rows of groupsOf(summary.rows).values()) out.push(...(out.length ? [''] : []), ...remedyText(remedyTable(rows, summary.spec.strategies)));
+  if (summary.missing.length) out.push('', `partial sweep: ${summary.missing.length} point(s) not measured yet`);
+  return out;
+}
+
 export interface WrittenReport {
   summaryFile: string;
   reportFile: string;
+  textFile: string;
+  /** What report.txt holds, for the terminal. */
+  text: string[];
   chartFiles: string[];
   loaded: LoadedSweep;
 }
@@ -89,6 +104,9 @@ export async function writeSweepReport(store: SweepStore, generatedAt: string): 
     }
     groups.push({ label, rows, charts });
   }
+  const text = textReport(summary);
+  const textFile = join(store.dir, 'report.txt');
+  writeAtomically(textFile, `${text.join('\n')}\n`);
   const reportFile = join(store.dir, 'report.html');
   writeAtomically(
     reportFile,
@@ -103,5 +121,5 @@ export async function writeSweepReport(store: SweepStore, generatedAt: string): 
       generatedAt,
     }),
   );
-  return { summaryFile, reportFile, chartFiles, loaded };
+  return { summaryFile, reportFile, textFile, text, chartFiles, loaded };
 }

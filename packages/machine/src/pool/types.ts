@@ -38,6 +38,8 @@ export interface CpuContext<A> {
 
 /** The shape of a job module. */
 export interface CpuJobModule<A, R> {
+  /** Optional: runs before the start barrier (load what the job needs, so loading does not skew the start). */
+  cpuPrepare?(args: A): Promise<void>;
   cpuMain(ctx: CpuContext<A>): R | Promise<R>;
 }
 

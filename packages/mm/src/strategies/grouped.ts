@@ -1,7 +1,4 @@
-import { defineMmStrategy } from '../define.js';
-import { directFront } from '../fronts.js';
-import { GroupedArea } from '../mm-percpu-state.js';
-import { registerStrategy } from '../strategy.js';
+import { defineMmStrategy, directFront, GroupedArea, registerStrategy } from '../api.js';
 
 registerStrategy(
   defineMmStrategy({

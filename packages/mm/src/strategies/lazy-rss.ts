@@ -1,7 +1,4 @@
-import { defineMmStrategy } from '../define.js';
-import { directFront } from '../fronts.js';
-import { LazyRss } from '../mm-percpu-state.js';
-import { registerStrategy } from '../strategy.js';
+import { defineMmStrategy, directFront, LazyRss, registerStrategy } from '../api.js';
 
 registerStrategy(
   defineMmStrategy({

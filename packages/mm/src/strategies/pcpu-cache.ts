@@ -1,7 +1,4 @@
-import { defineMmStrategy } from '../define.js';
-import { objCacheFront } from '../fronts.js';
-import { SeparateAreas } from '../mm-percpu-state.js';
-import { registerStrategy } from '../strategy.js';
+import { defineMmStrategy, objCacheFront, registerStrategy, SeparateAreas } from '../api.js';
 
 registerStrategy(
   defineMmStrategy({

@@ -16,6 +16,7 @@ import { deriveWorkNs } from '../../workloads/work-ns.js';
 import type { Engine, PointFailure, PointSpec, RawPoint } from '../engine.js';
 import { parkedBytes, runControlInit } from './control.js';
 import type { ThreadsCpuResult, ThreadsJobArgs } from './job.js';
+import { strategySource } from '../../strategies/file.js';
 
 const JOB_MODULE = new URL('./job.js', import.meta.url).href;
 
@@ -29,7 +30,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
     results = await runOnCpus<ThreadsJobArgs, ThreadsCpuResult>({
       kernel,
       cpus: spec.cpus,
-      job: { module: JOB_MODULE, args: { spec } },
+      job: { module: JOB_MODULE, args: { spec, strategyFile: strategySource(spec.strategy) } },
       seed: spec.seed,
       watchdogMs: spec.watchdogMs,
     });

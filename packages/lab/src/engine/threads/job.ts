@@ -13,6 +13,7 @@
 // an operation, with locks held.
 import { resetLockStats, RunStopped, runPendingWork, workqueuePendingIndex, type CpuContext } from '@percpu-lab/machine';
 import { attachPoint } from '../../boot.js';
+import { loadStrategyFile, type StrategySource } from '../../strategies/file.js';
 import { instantiate, type CpuRun } from '../../workloads/instantiate.js';
 import type { CpuRaw, PointSpec } from '../engine.js';
 import { maybeInjectFault } from './fault.js';
@@ -20,6 +21,8 @@ import { runBarrier, setParkedBytes } from './control.js';
 
 export interface ThreadsJobArgs {
   spec: PointSpec;
+  /** The point's strategy when it was loaded from a file: each worker loads the same file. */
+  strategyFile: StrategySource | null;
 }
 
 export interface ThreadsCpuResult extends CpuRaw {
@@ -63,6 +66,11 @@ function runWindow(ctx: CpuContext<ThreadsJobArgs>, run: CpuRun, quota: number, 
     throw e;
   }
   return { ops, stopped: false };
+}
+
+/** Before the start barrier: register a strategy file's strategy in this worker, as the main thread did. */
+export async function cpuPrepare(args: ThreadsJobArgs): Promise<void> {
+  if (args.strategyFile !== null) await loadStrategyFile(args.strategyFile.path, args.strategyFile.sha256);
 }
 
 export function cpuMain(ctx: CpuContext<ThreadsJobArgs>): ThreadsCpuResult {
