@@ -40,6 +40,10 @@ export interface LockResult {
   holdMaxNs: number;
   /** waitTotalNs over the CPU time of the window (Σ CPUs' elapsed): the share of CPU time spent waiting. */
   waitShare: number;
+  /** Acquisitions whose hold was timed; below `acquisitions` when hold times were sampled (see ResultPoint.holdSampling). */
+  holdSampled: number;
+  /** 95 % bound on holdTotalNs's relative sampling error: 0 when exact, null with too few timed holds. */
+  holdTotalErr95: number | null;
 }
 
 export interface CpuResult {
@@ -78,6 +82,9 @@ export interface ResultPoint {
   /** Emulated CPUs per host core when above 1, else 0. */
   oversubscribed: number;
   engineInfo: Record<string, string | number | null>;
+  // Issue 11 (threads engine measurement quality). Absent in older results.
+  /** How hold times were sampled, or null when every hold was timed (see LockResult.holdTotalErr95). */
+  holdSampling?: string | null;
 }
 
 export interface WorkNsUsed {
