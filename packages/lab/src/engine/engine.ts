@@ -19,6 +19,7 @@ import type { PcpuGeometry, PcpuStats } from '@percpu-lab/percpu';
 import type { EngineName, FaultInject, WorkloadName } from '../scenario/schema.js';
 import type { SlabView } from '../metrics/slab.js';
 import type { WorkloadTally } from '../workloads/tally.js';
+import type { HostDisturbance, WarmupUsed } from '../results/schema.js';
 
 export type { EngineName };
 
@@ -109,6 +110,9 @@ export interface RawPoint {
   oversubscribed: number;
   /** Engine-specific facts recorded with the point (cost profile, topology, …). */
   engineInfo: Record<string, string | number | null>;
+  /** Threads engine: warm-up used and host disturbance. */
+  warmup?: WarmupUsed;
+  disturbance?: HostDisturbance | null;
 }
 
 /** How the default work-ns of an mm-cycle workload was derived, printed with the run. */

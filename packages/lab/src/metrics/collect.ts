@@ -15,6 +15,7 @@
 import { readLockStats, type Kernel } from '@percpu-lab/machine';
 import { Percpu } from '@percpu-lab/percpu';
 import type { CheckResult, CpuRaw, PointChecks, PointFailure, PointSpec, PointStatus, RawPoint } from '../engine/engine.js';
+import type { HostDisturbance, WarmupUsed } from '../results/schema.js';
 import { sumTallies } from '../workloads/tally.js';
 import { lockKinds } from './locks.js';
 import { slabViews } from './slab.js';
@@ -39,6 +40,9 @@ export interface RunOutcome {
   failure: PointFailure | null;
   oversubscribed: number;
   engineInfo: Record<string, string | number | null>;
+  /** Threads engine only. */
+  warmup?: WarmupUsed;
+  disturbance?: HostDisturbance | null;
 }
 
 const passed = (detail: string): CheckResult => ({ status: 'passed', detail });
@@ -92,5 +96,6 @@ export function collectPoint(kernel: Kernel, spec: PointSpec, run: RunOutcome): 
     checks,
     oversubscribed: run.oversubscribed,
     engineInfo: run.engineInfo,
+    ...(run.warmup && { warmup: run.warmup, disturbance: run.disturbance ?? null }),
   };
 }

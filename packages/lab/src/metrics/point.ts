@@ -43,5 +43,6 @@ export function pointResult(raw: RawPoint): ResultPoint {
     oversubscribed: raw.oversubscribed,
     engineInfo: raw.engineInfo,
     holdSampling: raw.locks.some((l) => l.holdSampled < l.acquisitions) ? HOLD_SAMPLING_TEXT : null,
+    ...(raw.warmup && { warmup: raw.warmup, disturbance: raw.disturbance ?? null }),
   };
 }
