@@ -1,7 +1,8 @@
 // Repeats → one row per (workload, engine, strategy, CPUs): the median and
 // spread of throughput, a noisy flag, speedup and efficiency against the
 // smallest CPU count of the same series, and per-lock medians with the share
-// of CPU time spent waiting on each lock.
+// of CPU time spent waiting on each lock. Repeats the host disturbed
+// (threads engine) are left out when any undisturbed one remains.
 import type { LockNumbers, PointView } from './point-view.js';
 
 export interface Spread {
@@ -30,6 +31,8 @@ export interface SummaryRow {
   efficiency: number;
   locks: Record<string, SummaryLock>;
   percpu: { bytesInUse: number; bytesParked: number } | null;
+  /** Every repeat was disturbed by the host (threads engine); otherwise the figures leave disturbed repeats out. */
+  disturbed: boolean;
 }
 
 export function median(xs: readonly number[]): number {
@@ -73,7 +76,9 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
     g.push(p);
   }
   const rows: SummaryRow[] = [];
-  for (const g of groups.values()) {
+  for (const all of groups.values()) {
+    const clean = all.filter((p) => p.disturbed !== true);
+    const g = clean.length > 0 ? clean : all;
     const first = g[0]!;
     const throughput = spreadOf(g.map((p) => p.throughput));
     const percpus = g.map((p) => p.percpu).filter((x) => x !== null);
@@ -92,6 +97,7 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
       percpu: percpus.length
         ? { bytesInUse: median(percpus.map((x) => x.bytesInUse)), bytesParked: median(percpus.map((x) => x.bytesParked)) }
         : null,
+      disturbed: clean.length === 0,
     });
   }
   rows.sort(

@@ -24,4 +24,6 @@ export interface PointView {
   locks: Record<string, LockNumbers>;
   /** percpu memory at the end of the run, or null when the result does not report it. */
   percpu: { bytesInUse: number; bytesParked: number } | null;
+  /** Threads engine: the host disturbed the measured window (ResultPoint.disturbance). */
+  disturbed?: boolean;
 }

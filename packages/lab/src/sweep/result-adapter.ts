@@ -25,6 +25,7 @@ const point = z.object({
   throughput: num,
   locks: z.record(z.string(), lock),
   percpu: z.object({ bytesInUse: num, bytesParked: num }),
+  disturbance: z.object({ disturbed: z.boolean() }).loose().nullable().optional(),
 });
 
 const result = z.object({
@@ -77,6 +78,7 @@ export function resultPoints(json: unknown, source: string): PointView[] {
     throughput: p.throughput,
     locks: p.locks,
     percpu: p.percpu,
+    ...(p.disturbance?.disturbed && { disturbed: true }),
   }));
 }
 
