@@ -83,11 +83,12 @@ function warmUp(ctx: CpuContext<ThreadsJobArgs>, run: CpuRun, w: CpuWarmup): boo
   w.ops = first.ops;
   if (first.stopped || spec.warmupOps === 0) return !first.stopped;
   const limit = t0 + LIMIT_MS * 1e6;
-  let counted = false;
-  for (;;) {
+  while (settledCpus(kernel) < cpus) {
     const s0 = schedSample();
     const start = cpu.now();
-    const win = runWindow(ctx, run, Infinity, Math.min(start + WINDOW_MS * 1e6, limit), false);
+    // Only whole windows are judged: one cut short by the limit would be noise.
+    if (start + WINDOW_MS * 1e6 > limit) break;
+    const win = runWindow(ctx, run, Infinity, start + WINDOW_MS * 1e6, false);
     const end = cpu.now();
     const s1 = schedSample();
     w.ops += win.ops;
@@ -95,12 +96,10 @@ function warmUp(ctx: CpuContext<ThreadsJobArgs>, run: CpuRun, w: CpuWarmup): boo
     // Run-queue delay taken out where the kernel reports it: the host's preemptions must not pass for JIT progress.
     const onCoreNs = cpuDisturbance(s0, s1, end - start)?.onCoreNs ?? end - start;
     w.windowRates.push(win.ops / (onCoreNs / 1e9));
-    if (!counted && steady(w.windowRates)) {
-      counted = true;
+    if (!w.settled && steady(w.windowRates)) {
       w.settled = true;
       noteSettled(kernel);
     }
-    if (settledCpus(kernel) === cpus || end >= limit) break;
   }
   w.ns = cpu.now() - t0;
   return true;
