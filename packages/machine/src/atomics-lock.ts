@@ -36,9 +36,7 @@ import { atomicContextName, CpuArea, CpuState, type Cpu } from './cpu.js';
 import { LockError, RunStopped } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { LOCK_WAITERS, LockKind, LockWord, lockOwnerOf, type Lock, type LockOps } from './lock.js';
-import {
-  LOCK_STAT_ACQUISITIONS, LOCK_STAT_CPU_STRIDE, LOCK_STAT_HOLD_NEXT_AT, lockStatAcquired, lockStatAddr, lockStatHeld, lockStatScheduleHold,
-} from './lockstat.js';
+import { LOCK_STAT_CPU_STRIDE, LOCK_STAT_HOLD_LEFT, lockStatAcquired, lockStatAddr, lockStatHeld, lockStatScheduleHold } from './lockstat.js';
 
 /**
  * Optimistic spin budget of the mutex, in polls of the lock word (~20 ns
@@ -289,9 +287,9 @@ class StatAtomicsLock extends AtomicsLock {
   /** Count an acquisition in slot `s`; time its hold if it is the sampled one (`t`: the clock now, or -1 to read it). */
   private count(cpu: Cpu, s: number, t: number): void {
     const f64 = this.f64;
-    const nr = f64[s + LOCK_STAT_ACQUISITIONS]! + 1;
-    f64[s + LOCK_STAT_ACQUISITIONS] = nr;
-    if (nr >= f64[s + LOCK_STAT_HOLD_NEXT_AT]!) this.timeHold(s, nr, t < 0 ? cpu.now() : t);
+    const left = f64[s + LOCK_STAT_HOLD_LEFT]! - 1;
+    f64[s + LOCK_STAT_HOLD_LEFT] = left;
+    if (left <= 0) this.timeHold(s, t < 0 ? cpu.now() : t);
   }
 
   /** The slow path with its wait timed. Kept out of lock() so the fast path stays small enough to inline. */
@@ -305,9 +303,9 @@ class StatAtomicsLock extends AtomicsLock {
     this.count(cpu, s, t1);
   }
 
-  /** Acquisition `nr` is the sampled one: remember when its hold began (`t`). */
-  private timeHold(s: number, nr: number, t: number): void {
-    lockStatScheduleHold(this.f64, s, nr);
+  /** This acquisition is the sampled one: remember when its hold began (`t`). */
+  private timeHold(s: number, t: number): void {
+    lockStatScheduleHold(this.f64, s);
     this.f64[this.acquiredAtIdx] = t;
   }
 

@@ -9,7 +9,7 @@
 // time series keeps its own count: contentions = waits recorded, and
 // acquisitions = holds recorded — counted at release by the exact recorder
 // (lockStatReleased), at acquisition by the sampled one (see
-// LOCK_STAT_ACQUISITIONS).
+// LOCK_STAT_HOLD_LEFT).
 // A bounce is an event on a different CPU from the lock's previous
 // acquisition. Left out: read/write splits (no rwlocks here), contention
 // points (call sites).
@@ -38,7 +38,7 @@ export const LockStat = struct('lock_class_stats', {
   waitMin: 'f64',
   waitMax: 'f64',
   waitTotal: 'f64',
-  /** holdtime.nr: acquire/release pairs (see the header for when each recorder counts). */
+  /** holdtime.nr as the exact recorder counts it: acquire/release pairs. */
   acquisitions: 'f64',
   holdMin: 'f64',
   holdMax: 'f64',
@@ -51,8 +51,10 @@ export const LockStat = struct('lock_class_stats', {
   holdSampled: 'f64',
   /** Sum of squared timed holds, for the sampling error. */
   holdSquares: 'f64',
-  /** Number (in acquisitions) of the next acquisition whose hold is timed. */
-  holdNextAt: 'f64',
+  /** Sampled recorder: acquisitions to go until the next timed one, counting down. */
+  holdLeft: 'f64',
+  /** Sampled recorder: sum of the gaps drawn, so its acquisitions = holdDrawn − holdLeft. */
+  holdDrawn: 'f64',
   /** State of the xorshift32 stream that draws this slot's countdowns. */
   holdRng: 'f64',
 });
@@ -73,7 +75,8 @@ const CONB = LockStat.conBounces.offset >> 3;
 const ACQB = LockStat.acqBounces.offset >> 3;
 const HSMP = LockStat.holdSampled.offset >> 3;
 const HSQ = LockStat.holdSquares.offset >> 3;
-const HNEXT = LockStat.holdNextAt.offset >> 3;
+const HLEFT = LockStat.holdLeft.offset >> 3;
+const HDRAWN = LockStat.holdDrawn.offset >> 3;
 const HRNG = LockStat.holdRng.offset >> 3;
 
 /** Merged statistics of one lock class (times in ns). */
@@ -166,19 +169,21 @@ function drawGap(f64: Float64Array, s: number): number {
 }
 
 /**
- * The sampled recorder counts an acquisition itself, on the lock's fast
- * path (atomics-lock.ts): slot[ACQUISITIONS] += 1, and the hold is timed
- * when the new count reaches slot[HOLD_NEXT_AT]; then it calls
- * lockStatScheduleHold. Counting at acquisition rather than at release
- * leaves an untimed release nothing to record. (A helper doing the same was
- * not inlined into the lock and cost ~3 ns a pair.)
+ * The sampled recorder counts an acquisition on the lock's fast path
+ * (atomics-lock.ts) with one decrement, slot[HOLD_LEFT] -= 1, and times the
+ * hold of the acquisition that takes it to 0; then lockStatScheduleHold
+ * draws the next gap. Its acquisitions are the gaps drawn less what is
+ * left, so the count costs no second field, and an untimed release records
+ * nothing. (A helper doing this was not inlined into the lock and cost
+ * ~3 ns a pair; a separate count and threshold another ~2 ns.)
  */
-export const LOCK_STAT_ACQUISITIONS = ACQ;
-export const LOCK_STAT_HOLD_NEXT_AT = HNEXT;
+export const LOCK_STAT_HOLD_LEFT = HLEFT;
 
-/** Acquisition `nr` has its hold timed: draw the number of the next one to time. */
-export function lockStatScheduleHold(f64: Float64Array, s: number, nr: number): void {
-  f64[s + HNEXT] = nr + drawGap(f64, s);
+/** The countdown of slot `s` reached 0: draw the gap to the next timed acquisition. */
+export function lockStatScheduleHold(f64: Float64Array, s: number): void {
+  const gap = drawGap(f64, s);
+  f64[s + HLEFT] = gap;
+  f64[s + HDRAWN]! += gap;
 }
 
 /**
@@ -192,7 +197,8 @@ export function seedHoldSampling(kernel: Kernel, seed = 0): void {
       const s = lockStatAddr(kernel, cpu, cls) >> 3;
       // Any non-zero start works for xorshift; mix so neighbouring slots do not start alike.
       f64[s + HRNG] = (Math.imul((cpu * MAX_LOCK_CLASSES + cls + 1) ^ seed, 0x9e3779b1) >>> 0) || 1;
-      f64[s + HNEXT] = f64[s + ACQ]! + drawGap(f64, s);
+      f64[s + HDRAWN] = 0;
+      lockStatScheduleHold(f64, s);
     }
   }
 }
@@ -241,7 +247,7 @@ export function readLockStats(kernel: Kernel): LockClassStats[] {
         holdSquares += LockStat.holdSquares.get(m, a);
         s.holdSampled += timed;
       }
-      s.acquisitions += LockStat.acquisitions.get(m, a);
+      s.acquisitions += LockStat.acquisitions.get(m, a) + LockStat.holdDrawn.get(m, a) - LockStat.holdLeft.get(m, a);
       s.conBounces += LockStat.conBounces.get(m, a);
       s.acqBounces += LockStat.acqBounces.get(m, a);
     }
