@@ -21,11 +21,10 @@
 // acquisition is drawn from the geometric distribution, so the timed
 // acquisitions are a uniform random sample whatever the pattern of holds
 // (a fixed 1-in-N would alias with a path that takes a lock N times per
-// cycle). The hold total is then
-// the sampled mean times the exact acquisition count, min and max are over
-// the timed acquisitions, and the sum of squares gives each class's error
-// bound. A recorder that times every hold (the virtual engine's) leaves the
-// totals exact.
+// cycle). The hold total is then the sampled mean times the exact
+// acquisition count, min and max are over the timed acquisitions, and the
+// sum of squares gives each class's error bound. A recorder that times
+// every hold (the virtual engine's) leaves the totals exact.
 //
 // Only the CPU that owns a slot writes it, so the recorders use plain
 // accesses; readers merge after the CPUs have stopped.
@@ -174,8 +173,8 @@ function drawGap(f64: Float64Array, s: number): number {
  * hold of the acquisition that takes it to 0; then lockStatScheduleHold
  * draws the next gap. Its acquisitions are the gaps drawn less what is
  * left, so the count costs no second field, and an untimed release records
- * nothing. (A helper doing this was not inlined into the lock and cost
- * ~3 ns a pair; a separate count and threshold another ~2 ns.)
+ * nothing. (Measured here: a helper doing this was not inlined into the
+ * lock and cost ~3 ns a pair; a separate count and threshold ~1-2 ns more.)
  */
 export const LOCK_STAT_HOLD_LEFT = HLEFT;
 
