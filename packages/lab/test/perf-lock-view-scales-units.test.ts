@@ -8,7 +8,7 @@ import type { LockResult } from '../src/results/schema.js';
 
 const lock = (kind: LockResult['kind'], contentions: number, waitTotalNs: number, waitMaxNs: number, waitShare: number): LockResult => ({
   kind, acquisitions: 1000, contentions, waitTotalNs, holdTotalNs: 0, conBounces: 0, acqBounces: 0,
-  waitMinNs: 0, waitMaxNs, holdMinNs: 0, holdMaxNs: 0, waitShare,
+  waitMinNs: 0, waitMaxNs, holdMinNs: 0, holdMaxNs: 0, waitShare, holdSampled: 1000, holdTotalErr95: 0,
 });
 
 test('units scale per value as perf prints them', () => {

@@ -28,13 +28,15 @@
 // CPU is on a slow path its CpuArea names the lock it wants, so the pool's
 // watchdog can say who waits for what.
 //
-// Lock statistics (lockstat.ts), when on, cost two clock reads per
-// acquire/release pair (hold time), plus two more when contended (wait).
+// Lock statistics (lockstat.ts), when on, read the clock twice when an
+// acquisition is contended (wait time, exact) and twice for the one
+// acquisition in HOLD_SAMPLE_EVERY (on average) whose hold time is sampled;
+// an untimed uncontended pair reads no clock at all.
 import { atomicContextName, CpuArea, CpuState, type Cpu } from './cpu.js';
 import { LockError, RunStopped } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { LOCK_WAITERS, LockKind, LockWord, lockOwnerOf, type Lock, type LockOps } from './lock.js';
-import { LOCK_STAT_CPU_STRIDE, lockStatAcquired, lockStatAddr, lockStatReleased } from './lockstat.js';
+import { LOCK_STAT_CPU_STRIDE, LOCK_STAT_HOLD_LEFT, lockStatAcquired, lockStatAddr, lockStatHeld, lockStatScheduleHold } from './lockstat.js';
 
 /**
  * Optimistic spin budget of the mutex, in polls of the lock word (~20 ns
@@ -55,6 +57,12 @@ const SPIN_POLLS = 4000;
 const OWNER_CHECK_MASK = 63;
 /** Longest single Atomics.wait before re-checking for a stop request. */
 const WAIT_SLICE_MS = 50;
+/**
+ * acquiredAt while the lock is free or its hold is not timed: what
+ * lockInit leaves there, and clock readings are never 0, so an untimed
+ * acquisition need not write the field at all.
+ */
+const UNTIMED = 0;
 
 // Int32Array offsets inside a CPU's control block.
 const AREA_WORDS = CpuArea.size >> 2;
@@ -218,14 +226,17 @@ class AtomicsLock implements Lock {
 }
 
 /**
- * The lock with lock_stat bookkeeping around the same primitives: the time
- * of acquisition and the acquiring CPU go into the lock's own cache line
- * (which the CAS just pulled in), the counts into this CPU's statistics.
+ * The lock with lock_stat bookkeeping around the same primitives: the
+ * acquiring CPU and, for a timed hold, the time of acquisition go into the
+ * lock's own cache line (which the CAS just pulled in), the counts into this
+ * CPU's statistics. Wait times are exact; a clock is read on the fast path
+ * only for the sampled holds (lockstat.ts), so an uncontended pair costs a
+ * few plain memory operations more than the bare lock.
  */
 class StatAtomicsLock extends AtomicsLock {
   private readonly f64: Float64Array;
   private readonly lastCpuIdx: number;
-  /** Float64Array index of the holder's acquisition time. */
+  /** Float64Array index of the holder's acquisition time; UNTIMED when its hold is not sampled. */
   private readonly acquiredAtIdx: number;
   /** Float64Array index of CPU 0's statistics for this lock's class. */
   private readonly statIdx: number;
@@ -241,33 +252,70 @@ class StatAtomicsLock extends AtomicsLock {
   override lock(cpu: Cpu): void {
     const id = cpu.id;
     if (this.fastLock(id)) {
-      this.acquired(id, cpu.now(), -1);
+      this.acquired(cpu, id);
       return;
     }
-    const t0 = cpu.now();
-    this.lockContended(cpu);
-    const t1 = cpu.now();
-    this.acquired(id, t1, t1 - t0);
+    this.lockContendedTimed(cpu, id);
   }
 
   override trylock(cpu: Cpu): boolean {
     if (!super.trylock(cpu)) return false;
-    this.acquired(cpu.id, cpu.now(), -1);
+    this.acquired(cpu, cpu.id);
     return true;
   }
 
   override unlock(cpu: Cpu): void {
-    // Read before the release: once the word is 0 another CPU may overwrite it.
+    // Read and clear while still holding: once the word is 0 another CPU may take the lock.
     const since = this.f64[this.acquiredAtIdx]!;
+    if (since === UNTIMED) {
+      super.unlock(cpu);
+      return;
+    }
+    this.f64[this.acquiredAtIdx] = UNTIMED;
     super.unlock(cpu);
-    lockStatReleased(this.f64, this.statIdx + cpu.id * LOCK_STAT_CPU_STRIDE, cpu.now() - since);
+    lockStatHeld(this.f64, this.statIdx + cpu.id * LOCK_STAT_CPU_STRIDE, cpu.now() - since);
   }
 
-  private acquired(id: number, t: number, waitNs: number): void {
-    const last = this.i32[this.lastCpuIdx]!;
-    this.i32[this.lastCpuIdx] = id;
+  /** An uncontended acquisition (the fast path and trylock). */
+  private acquired(cpu: Cpu, id: number): void {
+    const f64 = this.f64;
+    const s = this.statIdx + id * LOCK_STAT_CPU_STRIDE;
+    if (this.bounced(id)) lockStatAcquired(f64, s, true, -1);
+    this.count(cpu, s, -1);
+  }
+
+  /** Count an acquisition in slot `s`; time its hold if it is the sampled one (`t`: the clock now, or -1 to read it). */
+  private count(cpu: Cpu, s: number, t: number): void {
+    const f64 = this.f64;
+    const left = f64[s + LOCK_STAT_HOLD_LEFT]! - 1;
+    f64[s + LOCK_STAT_HOLD_LEFT] = left;
+    if (left <= 0) this.timeHold(s, t < 0 ? cpu.now() : t);
+  }
+
+  /** The slow path with its wait timed. Kept out of lock() so the fast path stays small enough to inline. */
+  private lockContendedTimed(cpu: Cpu, id: number): void {
+    const t0 = cpu.now();
+    this.lockContended(cpu);
+    const t1 = cpu.now();
+    const f64 = this.f64;
+    const s = this.statIdx + id * LOCK_STAT_CPU_STRIDE;
+    lockStatAcquired(f64, s, this.bounced(id), t1 - t0);
+    this.count(cpu, s, t1);
+  }
+
+  /** This acquisition is the sampled one: remember when its hold began (`t`). */
+  private timeHold(s: number, t: number): void {
+    lockStatScheduleHold(this.f64, s);
     this.f64[this.acquiredAtIdx] = t;
-    lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, last !== id && last !== -1, waitNs);
+  }
+
+  /** Note `id` as the lock's last CPU; true when another CPU had it before. */
+  private bounced(id: number): boolean {
+    const last = this.i32[this.lastCpuIdx]!;
+    if (last === id) return false;
+    // Written only on a change: a lock that stays on one CPU costs no store here.
+    this.i32[this.lastCpuIdx] = id;
+    return last !== -1;
   }
 }
 

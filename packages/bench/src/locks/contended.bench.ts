@@ -12,6 +12,7 @@
 import { oversubscriptionNote, runOnCpus } from '@percpu-lab/machine';
 import { target, type BenchSuite, type SuiteResult, type Target } from '../suite.js';
 import { bootBenchKernel } from './bench-kernel.js';
+import { median } from './median.js';
 import type { ContendedArgs, ContendedLock, ContendedResult } from './contended.job.js';
 
 const CPUS = 2;
@@ -55,11 +56,6 @@ async function measure(locks: ContendedLock[], shape: Shape, rounds: number, loc
     }));
   }
   return rates;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 const key = (s: string): string => s.replace(/[^A-Za-z]+/g, '_');

@@ -1,12 +1,17 @@
 // Uncontended lock+unlock on one CPU (the main thread), next to the raw
 // CAS+store pair every lock must at least do. Each timed call runs a batch
 // of BATCH pairs and reports the per-pair mean through overriddenDuration,
-// so timer overhead does not swamp a ~20 ns operation.
-// Targets (issue 2): <= 1.5x the raw pair with lock statistics off, <= 4x on.
-import { atomicsLockOps, CACHE_LINE, RealCpu, spinCalibration, type Kernel, type Lock } from '@percpu-lab/machine';
+// so timer overhead does not swamp a ~20 ns operation. The cases run in
+// ROUNDS short interleaved rounds, so every ratio compares costs measured
+// close in time on this noisy shared host: a case's figure is the median of
+// its per-round medians, its ratio the median of its per-round ratios.
+// Targets: <= 1.5x the raw pair with lock statistics off (issue 2), <= 2x on
+// (issue 11: hold times sampled, no clock read on an untimed uncontended pair).
+import { atomicsLockOps, CACHE_LINE, HOLD_SAMPLING_TEXT, RealCpu, spinCalibration, type Kernel, type Lock } from '@percpu-lab/machine';
 import { Bench } from 'tinybench';
 import { target, type BenchSuite, type SuiteResult } from '../suite.js';
 import { BENCH_MUTEX, BENCH_SPINLOCK, bootBenchKernel } from './bench-kernel.js';
+import { median } from './median.js';
 
 const BATCH = 1000;
 
@@ -40,19 +45,11 @@ function cpu0(kernel: Kernel): RealCpu {
   return cpu;
 }
 
-async function run(): Promise<SuiteResult> {
-  const off = bootBenchKernel(1, false);
-  const on = bootBenchKernel(1, true);
-  const cpuOff = cpu0(off);
-  const cpuOn = cpu0(on);
-  const cases: [string, Batch][] = [
-    ['raw CAS+store', rawBatch()],
-    ['Mutex, stats off', lockBatch(off.lock(BENCH_MUTEX), cpuOff)],
-    ['SpinLock, stats off', lockBatch(off.lock(BENCH_SPINLOCK), cpuOff)],
-    ['Mutex, stats on', lockBatch(on.lock(BENCH_MUTEX), cpuOn)],
-    ['SpinLock, stats on', lockBatch(on.lock(BENCH_SPINLOCK), cpuOn)],
-  ];
-  const bench = new Bench({ time: 400, warmupTime: 100 });
+const ROUNDS = 7;
+
+/** ns per pair of each case in one tinybench pass over all cases. */
+async function round(cases: [string, Batch][]): Promise<Map<string, number>> {
+  const bench = new Bench({ time: 80, warmupTime: 20 });
   for (const [name, fn] of cases) {
     bench.add(name, () => {
       const t0 = bench.now();
@@ -68,16 +65,32 @@ async function run(): Promise<SuiteResult> {
     if (r.state !== 'completed') throw new Error(`benchmark task ${t.name} did not complete (${r.state})`);
     nsPerPair.set(t.name, r.latency.p50 * 1e6);
   }
-  const raw = nsPerPair.get('raw CAS+store')!;
-  const table = cases.map(([name]) => {
-    const ns = nsPerPair.get(name)!;
-    return { 'lock+unlock': name, 'ns/pair (median)': +ns.toFixed(1), 'x raw': +(ns / raw).toFixed(2) };
-  });
-  const ratio = (name: string): number => nsPerPair.get(name)! / raw;
-  const figures: Record<string, number> = { rawNs: raw };
+  return nsPerPair;
+}
+
+async function run(): Promise<SuiteResult> {
+  const off = bootBenchKernel(1, false);
+  const on = bootBenchKernel(1, true);
+  const cpuOff = cpu0(off);
+  const cpuOn = cpu0(on);
+  const cases: [string, Batch][] = [
+    ['raw CAS+store', rawBatch()],
+    ['Mutex, stats off', lockBatch(off.lock(BENCH_MUTEX), cpuOff)],
+    ['SpinLock, stats off', lockBatch(off.lock(BENCH_SPINLOCK), cpuOff)],
+    ['Mutex, stats on', lockBatch(on.lock(BENCH_MUTEX), cpuOn)],
+    ['SpinLock, stats on', lockBatch(on.lock(BENCH_SPINLOCK), cpuOn)],
+  ];
+  const rounds: Map<string, number>[] = [];
+  // The first pass warms every case up; it is not counted.
+  await round(cases);
+  for (let r = 0; r < ROUNDS; r++) rounds.push(await round(cases));
+  const ns = (name: string): number => median(rounds.map((m) => m.get(name)!));
+  const ratio = (name: string): number => median(rounds.map((m) => m.get(name)! / m.get('raw CAS+store')!));
+  const table = cases.map(([name]) => ({ 'lock+unlock': name, 'ns/pair (median)': +ns(name).toFixed(1), 'x raw': +ratio(name).toFixed(2) }));
+  const figures: Record<string, number> = { rawNs: ns('raw CAS+store') };
   for (const [name] of cases.slice(1)) {
     const key = name.replace(/[^A-Za-z]+/g, '_').replace(/_$/, '');
-    figures[`${key}_ns`] = nsPerPair.get(name)!;
+    figures[`${key}_ns`] = ns(name);
     figures[`${key}_ratio`] = ratio(name);
   }
   return {
@@ -86,10 +99,13 @@ async function run(): Promise<SuiteResult> {
     targets: [
       target('uncontended Mutex, stats off / raw pair', ratio('Mutex, stats off'), 'max', 1.5, 'x'),
       target('uncontended SpinLock, stats off / raw pair', ratio('SpinLock, stats off'), 'max', 1.5, 'x'),
-      target('uncontended Mutex, stats on / raw pair', ratio('Mutex, stats on'), 'max', 4, 'x'),
-      target('uncontended SpinLock, stats on / raw pair', ratio('SpinLock, stats on'), 'max', 4, 'x'),
+      target('uncontended Mutex, stats on / raw pair', ratio('Mutex, stats on'), 'max', 2, 'x'),
+      target('uncontended SpinLock, stats on / raw pair', ratio('SpinLock, stats on'), 'max', 2, 'x'),
     ],
-    notes: [`batches of ${BATCH} pairs per timed call; medians of the per-pair batch means`],
+    notes: [
+      `batches of ${BATCH} pairs per timed call; ${ROUNDS} interleaved rounds; ns = median of per-round medians, x raw = median of per-round ratios`,
+      `stats on: ${HOLD_SAMPLING_TEXT}`,
+    ],
   };
 }
 

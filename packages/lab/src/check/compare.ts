@@ -3,7 +3,9 @@
 // a move beyond tolerance in the good direction is reported as improved (the
 // gate passes, and the table tells the author to regenerate the baseline).
 // A point the baseline has and the current result lacks is a regression: a
-// gate that silently compares fewer points would pass by shrinking.
+// gate that silently compares fewer points would pass by shrinking. A
+// metric computed from a threads point the host disturbed, on either side,
+// is reported as such and neither passes nor fails the gate.
 // A strategy loaded from a file compares only with the same file content:
 // a different sha256 (or a built-in on one side) means the two measured
 // different code, so the inputs cannot be compared.
@@ -12,7 +14,7 @@ import { machineName } from '../sweep/point-view.js';
 import { CheckInputError } from './errors.js';
 import { rowMetrics, type MetricRule, type MetricValue } from './rules.js';
 
-export type Verdict = 'ok' | 'improved' | 'regression' | 'missing' | 'new';
+export type Verdict = 'ok' | 'improved' | 'regression' | 'missing' | 'new' | 'disturbed';
 
 export interface MetricComparison {
   point: string;
@@ -42,17 +44,17 @@ function metricsOf(rows: readonly SummaryRow[]): Map<string, { point: string; m:
   const out = new Map<string, { point: string; m: MetricValue }>();
   const firstStrategy = new Map<string, string>();
   const minCpus = new Map<string, number>();
+  const seriesOf = (r: SummaryRow): string => `${r.workload}/${r.engine}/${r.strategy}`;
   for (const r of rows) {
     const grp = `${r.workload}/${r.engine}`;
     if (!firstStrategy.has(grp)) firstStrategy.set(grp, r.strategy);
-    const series = `${grp}/${r.strategy}`;
-    minCpus.set(series, Math.min(minCpus.get(series) ?? Infinity, r.cpus));
+    minCpus.set(seriesOf(r), Math.min(minCpus.get(seriesOf(r)) ?? Infinity, r.cpus));
   }
   for (const r of rows) {
     const grp = `${r.workload}/${r.engine}`;
     const ref = rows.find((x) => `${x.workload}/${x.engine}` === grp && x.cpus === r.cpus && x.strategy === firstStrategy.get(grp));
-    const seriesStart = minCpus.get(`${grp}/${r.strategy}`) === r.cpus;
-    for (const m of rowMetrics(r, ref, seriesStart)) out.set(`${pointName(r)}\u0000${m.rule.name}`, { point: pointName(r), m });
+    const start = rows.find((x) => seriesOf(x) === seriesOf(r) && x.cpus === minCpus.get(seriesOf(r)))!;
+    for (const m of rowMetrics(r, ref, start)) out.set(`${pointName(r)}\u0000${m.rule.name}`, { point: pointName(r), m });
   }
   return out;
 }
@@ -93,11 +95,12 @@ export function compareRows(baseline: readonly SummaryRow[], current: readonly S
     const rule = b.m.rule;
     const row = { point: b.point, metric: rule.name, unit: rule.unit, tolerance: toleranceText(rule) };
     if (!c) {
-      comparisons.push({ ...row, baseline: b.m.value, current: null, change: NaN, verdict: 'missing' });
+      comparisons.push({ ...row, baseline: b.m.value, current: null, change: NaN, verdict: b.m.disturbed ? 'disturbed' : 'missing' });
       continue;
     }
     const change = b.m.value !== 0 ? c.m.value / b.m.value - 1 : NaN;
-    comparisons.push({ ...row, baseline: b.m.value, current: c.m.value, change, verdict: judge(rule, b.m.value, c.m.value) });
+    const verdict = b.m.disturbed || c.m.disturbed ? 'disturbed' : judge(rule, b.m.value, c.m.value);
+    comparisons.push({ ...row, baseline: b.m.value, current: c.m.value, change, verdict });
   }
   for (const [key, c] of cur) {
     if (base.has(key)) continue;

@@ -10,6 +10,7 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   regression: '**REGRESSION**',
   missing: '**MISSING** in current result',
   new: 'new (not in baseline)',
+  disturbed: 'skipped (host disturbed the point)',
 };
 
 function value(c: MetricComparison, v: number | null): string {
@@ -38,12 +39,14 @@ export interface MarkdownContext {
 }
 
 export function checkMarkdown(report: CheckReport, ctx: MarkdownContext): string {
-  const n = report.comparisons.length;
+  const skipped = report.comparisons.filter((c) => c.verdict === 'disturbed').length;
+  const n = report.comparisons.length - skipped;
   const head = report.pass
     ? `### percpu-lab check: PASS — ${n} metrics within tolerance`
     : `### percpu-lab check: FAIL — ${report.regressions} of ${n} metrics regressed`;
   const flagged = report.comparisons.filter((c) => c.verdict !== 'ok');
   const parts = [head, '', `Baseline \`${ctx.baselinePath}\` vs current \`${ctx.currentPath}\`.`, ''];
+  if (skipped > 0) parts.push(`${skipped} metrics not judged: the host disturbed a threads point they come from.`, '');
   if (flagged.length) parts.push(table(flagged), '');
   else parts.push('No metric moved beyond its tolerance.', '');
   parts.push('<details><summary>All metrics</summary>', '', table(report.comparisons), '', '</details>', '');

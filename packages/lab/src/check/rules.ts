@@ -4,7 +4,9 @@
 // change to the modelled paths moves them. The threads engine measures a
 // shared, noisy host, so it is judged only on ratios taken within one run
 // (speedup over its own 1-CPU point, throughput relative to the first
-// strategy, lock acquisitions per lifetime), with loose tolerances.
+// strategy, lock acquisitions per lifetime), with loose tolerances, and a
+// threads point the host disturbed (engine/threads/disturbance.ts) is not
+// judged at all: its numbers measure the host as much as the model.
 import type { SummaryRow } from '../sweep/aggregate.js';
 
 export type Direction = 'higher-is-better' | 'lower-is-better';
@@ -24,6 +26,8 @@ export interface MetricRule {
 export interface MetricValue {
   rule: MetricRule;
   value: number;
+  /** A row it is computed from was disturbed by the host (threads engine): the gate skips it. */
+  disturbed: boolean;
 }
 
 export const VIRTUAL_REL_TOL = 0.01;
@@ -31,15 +35,19 @@ export const THREADS_REL_TOL = 0.25;
 
 /**
  * Metrics of one summary row. `ref` is the first strategy's row at the same
- * workload, engine and CPUs; `seriesStart` says the row is its series'
- * smallest CPU count, whose speedup is 1 by definition.
+ * workload, engine and CPUs; `start` is the row's series at its smallest CPU
+ * count, whose speedup is 1 by definition. A metric is marked disturbed
+ * when a row it divides by or reads was disturbed by the host.
  */
-export function rowMetrics(row: SummaryRow, ref: SummaryRow | undefined, seriesStart: boolean): MetricValue[] {
+export function rowMetrics(row: SummaryRow, ref: SummaryRow | undefined, start: SummaryRow): MetricValue[] {
   const virtual = row.engine === 'virtual';
   const rel = virtual ? VIRTUAL_REL_TOL : THREADS_REL_TOL;
+  const seriesStart = start === row;
   const out: MetricValue[] = [];
+  let from: (SummaryRow | undefined)[] = [row];
   const add = (name: string, value: number, direction: Direction, unit: MetricRule['unit'], relTol: number, absTol = 0) => {
-    if (Number.isFinite(value)) out.push({ rule: { name, direction, relTol, absTol, unit }, value });
+    const disturbed = from.some((r) => r?.disturbed === true);
+    if (Number.isFinite(value)) out.push({ rule: { name, direction, relTol, absTol, unit }, value, disturbed });
   };
   if (virtual) {
     add('throughput', row.throughput.median, 'higher-is-better', 'rate', rel);
@@ -48,10 +56,13 @@ export function rowMetrics(row: SummaryRow, ref: SummaryRow | undefined, seriesS
       add('percpu bytes parked', row.percpu.bytesParked, 'lower-is-better', 'bytes', rel, 64);
     }
   }
+  from = [row, start];
   if (!seriesStart) add('speedup', row.speedup, 'higher-is-better', 'ratio', rel);
+  from = [row, ref];
   if (ref && ref.strategy !== row.strategy) {
     add(`throughput vs ${ref.strategy}`, row.throughput.median / ref.throughput.median, 'higher-is-better', 'ratio', rel);
   }
+  from = [row];
   const perLifetime = row.lifetimes > 0 ? 1 / row.lifetimes : NaN;
   for (const [cls, l] of Object.entries(row.locks)) {
     if (l.acquisitions === 0) continue;

@@ -19,6 +19,7 @@ import type { PcpuGeometry, PcpuStats } from '@percpu-lab/percpu';
 import type { EngineName, FaultInject, WorkloadName } from '../scenario/schema.js';
 import type { SlabView } from '../metrics/slab.js';
 import type { WorkloadTally } from '../workloads/tally.js';
+import type { HostDisturbance, WarmupUsed } from '../results/schema.js';
 
 export type { EngineName };
 
@@ -134,6 +135,9 @@ export interface RawPoint {
   timeSplit: LifetimeSplit | null;
   /** Engine-specific facts recorded with the point (cost profile, …). */
   engineInfo: Record<string, string | number | null>;
+  /** Threads engine: warm-up used and host disturbance. */
+  warmup?: WarmupUsed;
+  disturbance?: HostDisturbance | null;
 }
 
 /** How the default work-ns of an mm-cycle workload was derived, printed with the run. */

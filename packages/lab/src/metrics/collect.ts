@@ -15,6 +15,7 @@
 import { readLockStats, type Kernel } from '@percpu-lab/machine';
 import { Percpu } from '@percpu-lab/percpu';
 import type { CheckResult, CpuRaw, LifetimeSplit, PointChecks, PointFailure, PointSpec, PointStatus, RawPoint } from '../engine/engine.js';
+import type { HostDisturbance, WarmupUsed } from '../results/schema.js';
 import { sumTallies } from '../workloads/tally.js';
 import { lockKinds } from './locks.js';
 import { slabViews } from './slab.js';
@@ -40,6 +41,9 @@ export interface RunOutcome {
   oversubscribed: number;
   timeSplit: LifetimeSplit | null;
   engineInfo: Record<string, string | number | null>;
+  /** Threads engine only. */
+  warmup?: WarmupUsed;
+  disturbance?: HostDisturbance | null;
 }
 
 const passed = (detail: string): CheckResult => ({ status: 'passed', detail });
@@ -94,5 +98,6 @@ export function collectPoint(kernel: Kernel, spec: PointSpec, run: RunOutcome): 
     oversubscribed: run.oversubscribed,
     timeSplit: run.timeSplit,
     engineInfo: run.engineInfo,
+    ...(run.warmup && { warmup: run.warmup, disturbance: run.disturbance ?? null }),
   };
 }

@@ -34,6 +34,8 @@ export function lockTable(stats: readonly LockClassStats[], kinds: Record<string
       holdMinNs: s.holdMinNs,
       holdMaxNs: s.holdMaxNs,
       waitShare: cpuTimeNs > 0 ? s.waitTotalNs / cpuTimeNs : 0,
+      holdSampled: s.holdSampled,
+      holdTotalErr95: s.holdTotalErr95,
     };
   }
   return out;

@@ -1,6 +1,7 @@
 // One raw point (from either engine) → one result point. The only place
 // throughput, latency, lock and memory figures are computed, so both
 // engines' results mean the same thing.
+import { HOLD_SAMPLING_TEXT } from '@percpu-lab/machine';
 import type { RawPoint } from '../engine/engine.js';
 import type { CpuResult, ResultPoint } from '../results/schema.js';
 import { sumTallies } from '../workloads/tally.js';
@@ -45,5 +46,7 @@ export function pointResult(raw: RawPoint): ResultPoint {
     oversubscribed: raw.oversubscribed,
     timeSplit: raw.timeSplit,
     engineInfo: raw.engineInfo,
+    holdSampling: raw.locks.some((l) => l.holdSampled < l.acquisitions) ? HOLD_SAMPLING_TEXT : null,
+    ...(raw.warmup && { warmup: raw.warmup, disturbance: raw.disturbance ?? null }),
   };
 }

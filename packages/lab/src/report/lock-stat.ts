@@ -4,15 +4,17 @@
 // (contentions, min, max, total, avg), acq-bounces and the hold-time series
 // (acquisitions, min, max, total, avg); times in µs with two decimals,
 // classes sorted by contentions, classes never acquired left out. Contention
-// points (call sites) are not collected, so none are printed.
-import type { LockClassStats } from '@percpu-lab/machine';
+// points (call sites) are not collected, so none are printed. When hold
+// times were sampled (threads engine), '#' lines under the version line say
+// how, and give the widest 95 % error bound of any holdtime-total.
+import { HOLD_SAMPLING_TEXT, type LockClassStats } from '@percpu-lab/machine';
 
 /** What one row needs: the merged statistics of a lock class (times in ns). */
 export type LockStatRow = Pick<
   LockClassStats,
   | 'name' | 'acquisitions' | 'contentions' | 'conBounces' | 'acqBounces'
   | 'waitMinNs' | 'waitMaxNs' | 'waitTotalNs' | 'holdMinNs' | 'holdMaxNs' | 'holdTotalNs'
->;
+> & Partial<Pick<LockClassStats, 'holdSampled' | 'holdTotalErr95'>>;
 
 const NAME_WIDTH = 40;
 const COL_WIDTH = 14;
@@ -40,10 +42,22 @@ function series(nr: number, min: number, max: number, total: number): string {
   return col(nr) + [min, max, total, avg].map((t) => ` ${col(lockStatTime(t))}`).join('');
 }
 
+/** The '#' lines stating how hold times were sampled, or none when every hold was timed. */
+export function holdSamplingLines(rows: readonly LockStatRow[]): string[] {
+  const sampled = rows.filter((r) => r.acquisitions > 0 && r.holdSampled !== undefined && r.holdSampled < r.acquisitions);
+  if (sampled.length === 0) return [];
+  const unbounded = sampled.filter((r) => r.holdTotalErr95 === null).map((r) => r.name);
+  const worst = sampled.reduce<LockStatRow | null>((w, r) => ((r.holdTotalErr95 ?? -1) > (w?.holdTotalErr95 ?? -1) ? r : w), null);
+  const bound = worst?.holdTotalErr95 == null ? '' : `widest 95% error of a holdtime-total: ±${(worst.holdTotalErr95 * 100).toFixed(1)}% (${worst.name})`;
+  const none = unbounded.length === 0 ? '' : `too few timed holds for a bound: ${unbounded.join(', ')}`;
+  return [`# ${HOLD_SAMPLING_TEXT}`, `# ${[bound, none].filter(Boolean).join('; ')}`];
+}
+
 export function lockStatLines(rows: readonly LockStatRow[], indent = ''): string[] {
   const rule = '-'.repeat(RULE_WIDTH);
   const lines = [
     'lock_stat version 0.4',
+    ...holdSamplingLines(rows),
     rule,
     'class name'.padStart(NAME_WIDTH) + COLUMNS.map((c) => ` ${col(c)}`).join(''),
     rule,

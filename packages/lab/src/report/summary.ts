@@ -6,12 +6,13 @@ import type { ResultPoint, RunResult } from '../results/schema.js';
 import { textTable, type Cell } from './table.js';
 import { timeSplitTable } from './time-split.js';
 import { autoTime, bytes, percent, rate } from './units.js';
+import { hostCell, warmupCell } from './threads-quality.js';
 
 function header(r: RunResult): string[] {
   const s = r.scenario;
   const bound = [s.ops !== null ? `${s.ops} ops/CPU` : '', s.duration !== null ? `${s.duration} s/point` : ''].filter(Boolean).join(' or ');
   const lines = [
-    `percpu-lab ${r.tool.version} · ${s.workload} · ${r.engine} engine · ${bound}, warm-up ${s.warmup} ops · seed ${r.seed}`,
+    `percpu-lab ${r.tool.version} · ${s.workload} · ${r.engine} engine · ${bound}, warm-up ${s.warmup} ops${r.engine === 'threads' && s.warmup > 0 ? ' then until steady' : ''} · seed ${r.seed}`,
     `host: ${r.host.cores} cores (${r.host.cpuModel}), Node ${r.host.node}`,
   ];
   lines.push(`machine: ${machineLine(s)}; busy CPUs per point: ${s.cpus.join(', ')}`);
@@ -76,11 +77,13 @@ const time = (ns: number | undefined) => (ns === undefined ? '-' : autoTime(ns).
 /** One CPU count: the strategies compared on everything a point measures. */
 export function cpuCountTable(points: readonly ResultPoint[]): string[] {
   const ops = [...new Set(points.flatMap((p) => Object.keys(p.latency)))];
+  const threads = points.some((p) => p.warmup !== undefined);
   const columns = [
     { title: 'strategy' }, { title: 'ops/s', right: true }, { title: 'per CPU', right: true },
     ...ops.map((o) => ({ title: `${o} p50/p99`, right: true })),
     { title: 'contended locks (contentions, CPU time waiting)' },
     { title: 'percpu used', right: true }, { title: 'parked', right: true }, { title: 'checks' },
+    ...(threads ? [{ title: 'warm-up' }, { title: 'host (threads engine)' }] : []),
   ];
   const rows = points.map((p): Cell[] => [
     p.strategy,
@@ -91,6 +94,7 @@ export function cpuCountTable(points: readonly ResultPoint[]): string[] {
     bytes(p.percpu.bytesInUse),
     bytes(p.percpu.bytesParked),
     checks(p),
+    ...(threads ? [warmupCell(p), hostCell(p)] : []),
   ]);
   return textTable(columns, rows, '  ');
 }

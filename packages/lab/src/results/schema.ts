@@ -42,6 +42,10 @@ export interface LockResult {
   holdMaxNs: number;
   /** waitTotalNs over the CPU time of the window (Σ CPUs' elapsed): the share of CPU time spent waiting. */
   waitShare: number;
+  /** Acquisitions whose hold was timed; below `acquisitions` when hold times were sampled (see ResultPoint.holdSampling). */
+  holdSampled: number;
+  /** 95 % bound on holdTotalNs's relative sampling error: 0 when exact, null with too few timed holds. */
+  holdTotalErr95: number | null;
 }
 
 export interface CpuResult {
@@ -94,6 +98,46 @@ export interface ResultPoint {
   /** Where each operation's time went (virtual engine); null on the threads engine. */
   timeSplit: LifetimeSplit | null;
   engineInfo: Record<string, string | number | null>;
+  // Issue 11 (threads engine measurement quality). Absent in older results.
+  /** How hold times were sampled, or null when every hold was timed (see LockResult.holdTotalErr95). */
+  holdSampling?: string | null;
+  /** Threads engine: the warm-up actually run. */
+  warmup?: WarmupUsed;
+  /** Threads engine: how much the host disturbed the measured window; null where it cannot be measured. */
+  disturbance?: HostDisturbance | null;
+}
+
+/** The warm-up a threads point ran: its minimum, then windows until steady (engine/threads/warmup.ts). */
+export interface WarmupUsed {
+  minOps: number;
+  windowMs: number;
+  /** Settled = the last steadyWindows window rates within ±tolerance of their mean. */
+  steadyWindows: number;
+  tolerance: number;
+  limitMs: number;
+  /** Per CPU, in CPU order: warm-up operations and milliseconds actually run. */
+  ops: number[];
+  ms: number[];
+  /** Every CPU settled before the limit; false = the point never settled. */
+  settled: boolean;
+  /** CPU 0's window rates (ops/s, run-queue delay left out): the JIT's warm-up curve. */
+  windowRates: number[];
+}
+
+/** What the host took from a threads point's measured window (engine/threads/disturbance.ts). */
+export interface HostDisturbance {
+  /** Largest share of a CPU's window spent runnable but waiting for a host core. */
+  runQueueShare: number;
+  /** The share oversubscription alone explains. */
+  expectedShare: number;
+  /** Involuntary context switches of the CPU threads, summed. */
+  involuntarySwitches: number;
+  /** Σ over CPUs of window ops / (window − run-queue delay): the throughput with the host's preemption taken out. */
+  onCoreThroughput: number;
+  loadAvg1: number;
+  /** The regression gate skips disturbed points. */
+  disturbed: boolean;
+  rule: string;
 }
 
 export interface WorkNsUsed {

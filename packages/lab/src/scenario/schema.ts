@@ -60,7 +60,7 @@ export const FIELDS = {
   engine: field(z.enum(ENGINE_NAMES), `one of ${ENGINE_NAMES.join(', ')}`, '--engine', 'threads (real workers) or virtual (virtual time); default threads'),
   ops: field(int(1), 'a positive integer (measured operations per CPU)', '--ops', `measured operations per CPU (default ${DEFAULT_OPS} unless --duration)`),
   duration: field(z.number().positive().max(3600), 'a number of seconds in (0, 3600]', '--duration', 'seconds per point; with --ops, whichever ends first'),
-  warmup: field(int(0), 'a non-negative integer (warm-up operations per CPU)', '--warmup', `operations per CPU before measuring (default ${DEFAULT_WARMUP})`),
+  warmup: field(int(0), 'a non-negative integer (warm-up operations per CPU)', '--warmup', `operations per CPU before measuring (default ${DEFAULT_WARMUP}); threads engine: the minimum, then until steady; 0 = none`),
   seed: field(int(0, 2 ** 31 - 1), 'an integer in 0..2147483647', '--seed', 'seed of every CPU\'s random stream (default 1)'),
   memory: field(z.string().regex(/^\d+(\.\d+)?\s*(KiB|MiB|GiB)$/), 'a size such as 256MiB or 1GiB', '--memory', 'kernel memory size (default 256MiB)'),
   geometry: field(

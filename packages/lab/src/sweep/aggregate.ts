@@ -1,7 +1,8 @@
 // Repeats → one row per (workload, engine, strategy, CPUs): the median and
 // spread of throughput, a noisy flag, speedup and efficiency against the
 // smallest CPU count of the same series, and per-lock medians with the share
-// of CPU time spent waiting on each lock.
+// of CPU time spent waiting on each lock. Repeats the host disturbed
+// (threads engine) are left out when any undisturbed one remains.
 import type { LifetimeSplit } from '../engine/engine.js';
 import type { MachineTopology } from '../results/schema.js';
 import type { StrategySource } from '../strategies/file.js';
@@ -39,6 +40,8 @@ export interface SummaryRow {
   /** Median of each part over the repeats, or null without a split (threads engine). */
   timeSplit: LifetimeSplit | null;
   machine: MachineTopology | null;
+  /** Every repeat was disturbed by the host (threads engine); otherwise the figures leave disturbed repeats out. */
+  disturbed: boolean;
 }
 
 export function median(xs: readonly number[]): number {
@@ -96,7 +99,9 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
     g.push(p);
   }
   const rows: SummaryRow[] = [];
-  for (const g of groups.values()) {
+  for (const all of groups.values()) {
+    const clean = all.filter((p) => p.disturbed !== true);
+    const g = clean.length > 0 ? clean : all;
     const first = g[0]!;
     const src = (p: PointView) => p.strategySource?.sha256 ?? null;
     const other = g.find((p) => src(p) !== src(first));
@@ -124,6 +129,7 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
         : null,
       timeSplit: splitMedians(g.map((p) => p.timeSplit).filter((x) => x !== null)),
       machine: first.machine,
+      disturbed: clean.length === 0,
     });
   }
   rows.sort(

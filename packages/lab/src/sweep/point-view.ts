@@ -32,6 +32,8 @@ export interface PointView {
   timeSplit: LifetimeSplit | null;
   /** The machine the busy CPUs ran on; null in results older than schema 2. */
   machine: MachineTopology | null;
+  /** Threads engine: the host disturbed the measured window (ResultPoint.disturbance). */
+  disturbed?: boolean;
 }
 
 /** "192 (2 sockets, SMT 2)": how checks and reports name a machine; one socket and no SMT go unsaid. */

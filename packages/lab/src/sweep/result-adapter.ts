@@ -28,6 +28,7 @@ const point = z.object({
   percpu: z.object({ bytesInUse: num, bytesParked: num }),
   timeSplit: z.object({ work: num, percpu: num, loops: num, transfers: num, other: num, wait: z.record(z.string(), num) }).nullable().optional(),
   machine: z.object({ cpus: num, sockets: num, threadsPerCore: num }).optional(),
+  disturbance: z.object({ disturbed: z.boolean() }).loose().nullable().optional(),
 });
 
 const result = z.object({
@@ -83,6 +84,7 @@ export function resultPoints(json: unknown, source: string): PointView[] {
     percpu: p.percpu,
     timeSplit: p.timeSplit ?? null,
     machine: p.machine ?? null,
+    ...(p.disturbance?.disturbed && { disturbed: true }),
   }));
 }
 

@@ -1,5 +1,7 @@
 // Run control of the threads engine in kernel memory: the barriers a point
-// needs after the pool's start barrier. "warm" ends the warm-up — the last
+// needs after the pool's start barrier, and a count of the CPUs whose
+// warm-up has settled (each keeps warming up until all have). "warm" ends
+// the warm-up — the last
 // CPU to arrive zeroes the lock statistics while every other CPU is parked,
 // so the measured window starts clean on all CPUs at once; "done" holds
 // every CPU until all have stopped producing, so finish() can drain what
@@ -18,6 +20,8 @@ const Barrier = struct('lab_barrier', {
 });
 
 const RunControl = struct('lab_run_control', {
+  /** CPUs whose warm-up windows have settled (warmup.ts). */
+  settled: { bytes: Barrier.size, align: CACHE_LINE },
   warm: { bytes: Barrier.size, align: CACHE_LINE },
   done: { bytes: Barrier.size, align: CACHE_LINE },
   finished: { bytes: Barrier.size, align: CACHE_LINE },
@@ -54,6 +58,15 @@ export function runBarrier(kernel: Kernel, name: BarrierName, cpus: number, shou
     Atomics.wait(m.i32, idx, 0, WAIT_SLICE_MS);
   }
   return true;
+}
+
+/** This CPU's warm-up has settled. */
+export function noteSettled(kernel: Kernel): void {
+  Barrier.arrived.add(kernel.mem, RunControl.settled.addr(kernel.symbol(SYMBOL)), 1);
+}
+
+export function settledCpus(kernel: Kernel): number {
+  return Barrier.arrived.load(kernel.mem, RunControl.settled.addr(kernel.symbol(SYMBOL)));
 }
 
 export function setParkedBytes(kernel: Kernel, bytes: number): void {

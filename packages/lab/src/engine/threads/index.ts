@@ -17,6 +17,9 @@ import type { Engine, PointFailure, PointSpec, RawPoint } from '../engine.js';
 import { parkedBytes, runControlInit } from './control.js';
 import type { ThreadsCpuResult, ThreadsJobArgs } from './job.js';
 import { strategySource } from '../../strategies/file.js';
+import type { WarmupUsed } from '../../results/schema.js';
+import { pointDisturbance } from './disturbance.js';
+import { WARMUP_RULE, type CpuWarmup } from './warmup.js';
 
 const JOB_MODULE = new URL('./job.js', import.meta.url).href;
 
@@ -42,6 +45,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
   const perCpu = Array.from({ length: spec.cpus }, (_, c) => results[c] ?? null);
   const stopped = perCpu.some((r) => r === null || r.stopped);
   const o = oversubscription(spec.cpus);
+  const ran = perCpu.filter((r) => r !== null);
   return collectPoint(kernel, spec, {
     boot,
     parkedPercpuBytes: parkedBytes(kernel),
@@ -51,7 +55,20 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
     oversubscribed: o.oversubscribed ? o.factor : 0,
     timeSplit: null,
     engineInfo: { hostCores: o.hostCores },
+    warmup: warmupUsed(spec, ran.map((r) => r.warmup)),
+    disturbance: pointDisturbance(ran.map((r) => r.disturbance), ran.map((r) => r.ops), spec.cpus, o.hostCores),
   });
+}
+
+function warmupUsed(spec: PointSpec, cpus: readonly CpuWarmup[]): WarmupUsed {
+  return {
+    minOps: spec.warmupOps,
+    ...WARMUP_RULE,
+    ops: cpus.map((w) => w.ops),
+    ms: cpus.map((w) => w.ns / 1e6),
+    settled: cpus.length === spec.cpus && cpus.every((w) => w.settled),
+    windowRates: cpus[0]?.windowRates ?? [],
+  };
 }
 
 export const threadsEngine: Engine = {

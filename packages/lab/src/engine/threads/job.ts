@@ -1,6 +1,7 @@
 // What each CPU worker of the threads engine runs for one point (the job
 // module handed to runOnCpus): attach to the point's kernel, build this
-// CPU's program, warm up, meet the other CPUs at the warm-up barrier (the
+// CPU's program, warm up until steady (warmup.ts), meet the other CPUs at
+// the warm-up barrier (the
 // last one zeroes the lock statistics), run the measured window by op count
 // and/or deadline, meet again once everyone stopped producing (the last one
 // notes the percpu memory parked in caches), give back what the program
@@ -17,7 +18,9 @@ import { loadStrategyFile, type StrategySource } from '../../strategies/file.js'
 import { instantiate, type CpuRun } from '../../workloads/instantiate.js';
 import type { CpuRaw, PointSpec } from '../engine.js';
 import { maybeInjectFault } from './fault.js';
-import { runBarrier, setParkedBytes } from './control.js';
+import { noteSettled, runBarrier, setParkedBytes, settledCpus } from './control.js';
+import { cpuDisturbance, schedSample, type CpuDisturbance } from './disturbance.js';
+import { LIMIT_MS, steady, WINDOW_MS, type CpuWarmup } from './warmup.js';
 
 export interface ThreadsJobArgs {
   spec: PointSpec;
@@ -28,6 +31,9 @@ export interface ThreadsJobArgs {
 export interface ThreadsCpuResult extends CpuRaw {
   /** The run was stopped before this CPU finished its window. */
   stopped: boolean;
+  warmup: CpuWarmup;
+  /** What the host took from this CPU's measured window; null without /proc. */
+  disturbance: CpuDisturbance | null;
 }
 
 /** Steps between checks of the stop flag and the deadline when no op completes. */
@@ -73,24 +79,61 @@ export async function cpuPrepare(args: ThreadsJobArgs): Promise<void> {
   if (args.strategyFile !== null) await loadStrategyFile(args.strategyFile.path, args.strategyFile.sha256);
 }
 
+/**
+ * The minimum warm-up, then windows until this CPU is steady and every CPU
+ * has said so, or the time limit. --warmup 0 means no warm-up at all (a
+ * deliberately cold measurement).
+ */
+function warmUp(ctx: CpuContext<ThreadsJobArgs>, run: CpuRun, w: CpuWarmup): boolean {
+  const { cpu, kernel, cpus, args: { spec } } = ctx;
+  const t0 = cpu.now();
+  const first = runWindow(ctx, run, spec.warmupOps, Infinity, false);
+  w.ops = first.ops;
+  if (first.stopped || spec.warmupOps === 0) return !first.stopped;
+  const limit = t0 + LIMIT_MS * 1e6;
+  while (settledCpus(kernel) < cpus) {
+    const s0 = schedSample();
+    const start = cpu.now();
+    // Only whole windows are judged: one cut short by the limit would be noise.
+    if (start + WINDOW_MS * 1e6 > limit) break;
+    const win = runWindow(ctx, run, Infinity, start + WINDOW_MS * 1e6, false);
+    const end = cpu.now();
+    const s1 = schedSample();
+    w.ops += win.ops;
+    if (win.stopped) return false;
+    // Run-queue delay taken out where the kernel reports it: the host's preemptions must not pass for JIT progress.
+    const onCoreNs = cpuDisturbance(s0, s1, end - start)?.onCoreNs ?? end - start;
+    w.windowRates.push(win.ops / (onCoreNs / 1e9));
+    if (!w.settled && steady(w.windowRates)) {
+      w.settled = true;
+      noteSettled(kernel);
+    }
+  }
+  w.ns = cpu.now() - t0;
+  return true;
+}
+
 export function cpuMain(ctx: CpuContext<ThreadsJobArgs>): ThreadsCpuResult {
   const { kernel, cpu, args: { spec } } = ctx;
   const attached = attachPoint(kernel, spec);
   const run = instantiate(kernel, cpu, spec, attached);
+  const warmup: CpuWarmup = { ops: 0, ns: 0, windowRates: [], settled: false };
+  let disturbance: CpuDisturbance | null = null;
   const result = (ops: number, elapsedNs: number, stopped: boolean): ThreadsCpuResult => ({
-    cpu: cpu.id, ops, elapsedNs, latency: run.rec.snapshot(), tally: run.rec.tally, stopped,
+    cpu: cpu.id, ops, elapsedNs, latency: run.rec.snapshot(), tally: run.rec.tally, stopped, warmup, disturbance,
   });
 
-  const warm = runWindow(ctx, run, spec.warmupOps, Infinity, false);
-  if (warm.stopped || !runBarrier(kernel, 'warm', ctx.cpus, ctx.shouldStop, () => resetLockStats(kernel))) {
+  if (!warmUp(ctx, run, warmup) || !runBarrier(kernel, 'warm', ctx.cpus, ctx.shouldStop, () => resetLockStats(kernel))) {
     return result(0, 0, true);
   }
   run.rec.resetLatency();
 
+  const sched0 = schedSample();
   const t0 = cpu.now();
   const deadline = spec.durationNs === null ? Infinity : t0 + spec.durationNs;
   const w = runWindow(ctx, run, spec.opsPerCpu ?? Infinity, deadline, true);
   const elapsedNs = cpu.now() - t0;
+  disturbance = cpuDisturbance(sched0, schedSample(), elapsedNs);
   const noteParked = () => setParkedBytes(kernel, attached.mm.parkedPercpuBytes());
   if (w.stopped || !runBarrier(kernel, 'done', ctx.cpus, ctx.shouldStop, noteParked)) return result(w.ops, elapsedNs, true);
   run.program.finish();
