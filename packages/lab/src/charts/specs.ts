@@ -166,8 +166,9 @@ function timeSplitChart(id: string, rows: readonly SummaryRow[]): ChartSpec | nu
     const s = r.timeSplit;
     if (s === null) return [];
     return [
-      ...parts.map((part) => ({ strategy: r.strategy, cpus: r.cpus, part, us: s[part] / 1000 })),
-      ...Object.entries(s.wait).map(([lock, ns]) => ({ strategy: r.strategy, cpus: r.cpus, part: `wait: ${lock}`, us: ns / 1000 })),
+      // rank: the stacking order, exec work at the bottom and lock waits on top.
+      ...parts.map((part, rank) => ({ strategy: r.strategy, cpus: r.cpus, part, rank, us: s[part] / 1000 })),
+      ...Object.entries(s.wait).map(([lock, ns]) => ({ strategy: r.strategy, cpus: r.cpus, part: `wait: ${lock}`, rank: parts.length, us: ns / 1000 })),
     ];
   });
   if (values.length === 0) return null;
@@ -185,7 +186,7 @@ function timeSplitChart(id: string, rows: readonly SummaryRow[]): ChartSpec | nu
           x: { field: 'cpus', type: 'ordinal', title: 'CPUs', sort: 'ascending' },
           y: { field: 'us', type: 'quantitative', title: 'µs per lifetime', stack: 'zero' },
           color: { field: 'part', type: 'nominal', title: 'part', scale: { scheme: 'tableau20' }, legend: { labelLimit: 240 } },
-          order: { field: 'part', type: 'nominal' },
+          order: { field: 'rank', type: 'quantitative' },
         },
       },
     } as TopLevelSpec,
