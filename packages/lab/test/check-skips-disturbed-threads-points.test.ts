@@ -27,7 +27,7 @@ test('threads: a regression at a disturbed point is skipped, not failed', async 
   const r = runCheckCli([writeJson(dir, 'lost-disturbed.json', lost), '--baseline', baseFile]);
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /PASS/);
-  assert.match(r.stdout, /doexec\/threads\/lazy-rss\/4 CPUs · speedup .*skipped \(host disturbed the point\)/);
+  assert.match(r.stdout, /doexec\/threads\/lazy-rss\/4 CPUs of 4 · speedup .*skipped \(host disturbed the point\)/);
   assert.match(r.stdout, /\d+ metrics not judged: the host disturbed a threads point/);
 
   // Disturbed on the baseline side only: still not judged.
