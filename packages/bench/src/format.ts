@@ -20,9 +20,9 @@ export function formatTarget(t: Target): string {
   return `${t.met ? 'MET    ' : 'NOT MET'}  ${t.name}: ${fmt(t.measured)}${t.unit} (target ${op} ${fmt(t.limit)}${t.unit})`;
 }
 
+/** A suite's results: its table and notes. Its targets go to the runner's self-check section, printed last. */
 export function formatSuite(name: string, description: string, r: SuiteResult): string {
   const parts = [`== ${name}: ${description}`, formatTable(r.table)];
-  if (r.targets.length > 0) parts.push(r.targets.map(formatTarget).join('\n'));
   if (r.notes.length > 0) parts.push(r.notes.join('\n'));
   return parts.join('\n\n');
 }
