@@ -48,6 +48,11 @@ function pointsOf(c: BenchCase, cpus: readonly number[], laterCpus: readonly num
   return strategies * (cpus.length + (laterCpus.length === 0 ? 0 : (c.rounds - 1) * laterCpus.length));
 }
 
+/** A case that sets its own CPU counts and window (the host check), run once as written. */
+export function fixedCase(c: BenchCase): PlannedCase {
+  return { ...c, cpus: c.input['cpus'] as number[], laterCpus: [], pointSeconds: c.input['duration'] as number };
+}
+
 export function benchPlan(cases: readonly BenchCase[], cpus: readonly number[], strategies: number): BenchPlan {
   const laterCpus = LATER_ROUND_CPUS.every((c) => cpus.includes(c)) ? [...LATER_ROUND_CPUS] : [];
   const points = cases.reduce((n, c) => n + pointsOf(c, cpus, laterCpus, strategies), 0);

@@ -20,7 +20,7 @@ import { percent } from '../report/units.js';
 import type { ResultPoint, RunResult } from '../results/schema.js';
 import { writeResult } from '../results/write.js';
 import { median as medianOf } from '../sweep/aggregate.js';
-import { benchCpuCounts, benchPlan, type PlannedCase } from './bench-plan.js';
+import { benchCpuCounts, benchPlan, fixedCase, type PlannedCase } from './bench-plan.js';
 import { ALLOCATOR_HEAVY_WORK_NS, BENCH_CASES, BENCH_POINT_SECONDS, HOST_CHECK } from './default.js';
 import { runScenario } from './run.js';
 import type { Scenario } from './schema.js';
@@ -111,7 +111,7 @@ export function waitShareCrossing(points: readonly ResultPoint[], strategy: stri
   if (i === -1) {
     const top = series.reduce((a, b) => (b.share > a.share ? b : a));
     return `${strategy}: ${lock} wait stays at or below ${percent(threshold, 0)} of CPU time up to ${series.at(-1)!.cpus} CPUs ` +
-      `(most: ${at(top)})`;
+      `(${top.share > 0 ? `most: ${at(top)}` : 'no wait at any count'})`;
   }
   const before = i > 0 ? `; ${at(series[i - 1]!)}` : '';
   return `${strategy}: ${lock} wait first passes ${percent(threshold, 0)} of CPU time at ${series[i]!.cpus} CPUs (${at(series[i]!)}${before})`;
@@ -201,8 +201,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchOutcome> {
     (plan.scaledDown ? ` (scaled down from ${BENCH_POINT_SECONDS} s so the job stays near 3 minutes on 16 cores)` : '') +
     ', plus start-up and warm-up per point');
   const t0 = performance.now();
-  const [check] = await runCase({ ...HOST_CHECK, cpus: [1, 2], laterCpus: [], pointSeconds: Number(HOST_CHECK.input.duration) }, 'host-check', false,
-    { ...opts, print: () => {} });
+  const [check] = await runCase(fixedCase(HOST_CHECK), 'host-check', false, { ...opts, print: () => {} });
   const hostCeiling = check === undefined ? null : (point(check, 'slab-dtor', 2)?.speedup ?? null);
   opts.print(`${HOST_CHECK.title}: ${x(hostCeiling)}`);
   const results: RunResult[] = [];
