@@ -51,7 +51,7 @@ function parse(argv: string[]): Args {
   try {
     parsed = parseArgs({ args, options: { cpus: { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new BenchUsageError(`${e instanceof Error ? e.message.split('\n')[0] : String(e)} (usage: pnpm bench [SUITE…] [-- --cpus LIST])`);
+    throw new BenchUsageError(`${e instanceof Error ? e.message.split(/\.\s/)[0] : String(e)} (usage: pnpm bench [SUITE…] [-- --cpus LIST])`);
   }
   const raw = scenarioFromFlags({ cpus: parsed.values.cpus }).raw['cpus'] as unknown[] | undefined;
   return { only: parsed.positionals, cpus: raw === undefined ? undefined : benchCpus(raw) };
