@@ -27,3 +27,4 @@ export * from './results/schema.js';
 export { buildResult } from './results/build.js';
 export { writeResult, defaultOutDir, RESULT_FILE } from './results/write.js';
 export { renderRun, type Detail } from './report/render.js';
+export { textTable, MAX_TABLE_WIDTH, type Cell, type Column } from './report/table.js';

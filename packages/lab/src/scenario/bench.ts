@@ -121,7 +121,7 @@ export function waitShareCrossing(points: readonly ResultPoint[], strategy: stri
 export function acceptanceLines(heavy: readonly RunResult[], hostCeiling: number | null): string[] {
   const dtor = roundSpeedups(heavy, 'slab-dtor').median;
   const base = roundSpeedups(heavy, 'baseline').median;
-  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'MET' : 'NOT MET');
+  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'MET' : 'NOT MET').padEnd('NOT MET'.length);
   const contentions = median(heavy.flatMap((r) => {
     const c = point(r, 'baseline', 2)?.locks.pcpu_alloc_mutex?.contentions;
     return c === undefined ? [] : [c];
