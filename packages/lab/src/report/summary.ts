@@ -34,7 +34,8 @@ export function scalingTable(points: readonly ResultPoint[]): string[] {
   const columns = [
     { title: 'strategy' },
     ...counts.map((c) => ({ title: `${c} CPU${c > 1 ? 's' : ''}`, right: true })),
-    ...multi.flatMap((c) => [{ title: `speedup@${c}`, right: true }, { title: `eff@${c}`, right: true }]),
+    // Speedup and efficiency share a cell, so a table cut into blocks never parts them.
+    ...multi.map((c) => ({ title: `speedup@${c}  eff`, right: true })),
   ];
   const rows = strategies.map((s): Cell[] => [
     s,
@@ -42,9 +43,10 @@ export function scalingTable(points: readonly ResultPoint[]): string[] {
       const p = at(s, c);
       return p === undefined ? '-' : `${rate(p.throughput)}${p.status === 'complete' ? '' : ' (partial)'}`;
     }),
-    ...multi.flatMap((c) => {
+    ...multi.map((c) => {
       const p = at(s, c);
-      return [p?.speedup == null ? '-' : `${p.speedup.toFixed(2)}x`, p?.efficiency == null ? '-' : percent(p.efficiency, 0)];
+      const speedup = p?.speedup == null ? '-' : `${p.speedup.toFixed(2)}x`;
+      return `${speedup} ${(p?.efficiency == null ? '-' : percent(p.efficiency, 0)).padStart(4)}`;
     }),
   ]);
   return textTable(columns, rows, '  ');
