@@ -168,7 +168,7 @@ async function runCase(c: PlannedCase, name: string, given: boolean, opts: Bench
     writeResult(dir, result, renderRun(result, 'full'));
     if (r === 1) for (const l of caseLines(result)) opts.print(l);
     else opts.print(['', `round ${r} of ${total} (${c.laterCpus.join(' and ')} CPUs):`, ...scalingTable(result.points)].join('\n'));
-    opts.print(`written: ${dir}/ (result.json, points.csv, locks.csv, report.txt with every point's tables)`);
+    opts.print(`written: ${dir}/`);
     rounds.push(result);
     if (result.partial) break;
   }
@@ -200,6 +200,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchOutcome> {
   opts.print(`  ${plan.points} points measuring ${plan.pointSeconds} s each` +
     (plan.scaledDown ? ` (scaled down from ${BENCH_POINT_SECONDS} s so the job stays near 3 minutes on 16 cores)` : '') +
     ', plus start-up and warm-up per point');
+  opts.print("  each case and round writes result.json (every CPU's figures), points.csv, locks.csv and report.txt");
+  opts.print(`  (every point's tables) to its own directory in ${opts.outDir}`);
   const t0 = performance.now();
   const [check] = await runCase(fixedCase(HOST_CHECK), 'host-check', false, { ...opts, print: () => {} });
   const hostCeiling = check === undefined ? null : (point(check, 'slab-dtor', 2)?.speedup ?? null);
