@@ -13,15 +13,18 @@
 //     2000 in machine/src/atomics-lock.ts; the lock adapts it down to 16 after
 //     spins that fail) times one measured poll;
 //   - everything the allocators do that no micro-benchmark isolates (bitmap
-//     scans, page population, zeroing, object set-up, and the host work the
-//     model leaves unpriced, charged per program step): fitted, by
+//     scans, page allocation and population, zeroing, object set-up, the
+//     pcpu_alloc/free_percpu and memcg fixed work, loop iterations over CPUs,
+//     and the host work the model leaves unpriced, charged per program step):
+//     fitted, by
 //     non-negative least squares on relative error, to the threads engine's
 //     1-CPU time per mm lifetime of every strategy besides the exec work, at
 //     doexec's operating point (its derived work per cycle; the engine's cost
 //     per lifetime is not the same with no work at all). The units each
 //     strategy uses per lifetime come from virtual runs with one price set
 //     to 1 and every other to 0;
-//   - the doexec work per cycle: what the threads engine derives here.
+// The virtual engine derives the doexec work per cycle itself from these
+// prices (the 4 % rule), as the threads engine does from its measurements.
 // A host's numbers move with its load: the load average at calibration time
 // is written into the profile's description.
 //
@@ -144,14 +147,19 @@ async function threadsLifetimes(strategies, workNs) {
   return strategies.map((_, i) => median(runs.map((r) => r[i])));
 }
 
-const UNIT_KINDS = ['spinLockNs', 'spinUnlockNs', 'mutexLockNs', 'mutexUnlockNs', 'atomicNs', 'bitmapWordNs', 'pagePopulateNs', 'zeroByteNs', 'objectInitNs', 'stepNs'];
+const FITTED = [
+  'bitmapWordNs', 'pageAllocNs', 'pageFreeNs', 'pagePopulateNs', 'zeroByteNs', 'objectInitNs', 'pcpuAllocCallNs', 'freePercpuCallNs',
+  'memcgChargeNs', 'memcgUnchargeNs', 'percpuLoopIterNs', 'stepNs',
+];
+const UNIT_KINDS = ['spinLockNs', 'spinUnlockNs', 'mutexLockNs', 'mutexUnlockNs', 'atomicNs', ...FITTED];
 
 /** Units of each priced kind per lifetime, per strategy: virtual runs with one price at 1. */
 async function unitsPerLifetime(strategies, base) {
   const dir = mkdtempSync(join(tmpdir(), 'calibrate-'));
   const units = strategies.map(() => ({}));
   for (const kind of UNIT_KINDS) {
-    const costs = Object.fromEntries(Object.entries(base.costs).map(([k, e]) => [k, { ...e, value: k === kind ? 1 : 0 }]));
+    // lineOverlap divides: 1 keeps every other price at exactly 0.
+    const costs = Object.fromEntries(Object.entries(base.costs).map(([k, e]) => [k, { ...e, value: k === kind || k === 'lineOverlap' ? 1 : 0 }]));
     const path = join(dir, `${kind}.json`);
     writeFileSync(path, JSON.stringify({ ...base, name: `unit-${kind}`, costs }));
     const res = await scenarioPoints({ engine: 'virtual', profile: path, strategy: strategies.join(','), cpus: '1', ops: '1000', warmup: '1000', workNs: '0' });
@@ -200,7 +208,7 @@ async function main() {
   const known = {
     spinLockNs: lc.spinPair / 2, spinUnlockNs: lc.spinPair / 2, mutexLockNs: lc.mutexPair / 2, mutexUnlockNs: lc.mutexPair / 2, atomicNs: lc.atomic,
   };
-  const fitted = ['bitmapWordNs', 'pagePopulateNs', 'zeroByteNs', 'objectInitNs', 'stepNs'];
+  const fitted = FITTED;
   // Relative error: every strategy counts the same however long its lifetime.
   const rows = units.map((u, s) => fitted.map((k) => u[k] / measured[s]));
   const targets = units.map((u, s) => (measured[s] - Object.entries(known).reduce((t, [k, p]) => t + p * u[k], 0)) / measured[s]);
@@ -221,16 +229,16 @@ async function main() {
     spinUnlockNs: entry(known.spinUnlockNs, `The other half of the same pair (${fmt(lc.spinPair)} ns).`),
     mutexLockNs: entry(known.mutexLockNs, `Half of an uncontended mutex_lock + mutex_unlock pair of the threads engine's Atomics mutex (pcpu_alloc_mutex), lock statistics on: ${fmt(lc.mutexPair)} ns per pair.`),
     mutexUnlockNs: entry(known.mutexUnlockNs, `The other half of the same pair (${fmt(lc.mutexPair)} ns).`),
+    lineTransferSmtNs: entry(transfer, `This host's threads are not pinned to SMT siblings: the same hand-off as between cores (${fmt(transfer)} ns).`),
     lineTransferSameSocketNs: entry(transfer, `One hand-off of a word between two workers spinning on it (Atomics ping-pong, half the mean round trip of the fastest of 100 rounds of 2000): ${fmt(transfer)} ns.`),
     lineTransferCrossSocketNs: entry(transfer, `This host has one socket: the same hand-off as within a socket (${fmt(transfer)} ns).`),
+    dramLocalNs: entry(transfer, `Not measured: on one CPU the loops over CPUs find every line in this CPU's cache; the hand-off figure (${fmt(transfer)} ns) stands in.`),
+    dramRemoteNs: entry(transfer, `This host has one socket: as dramLocalNs (${fmt(transfer)} ns).`),
+    lineOverlap: { value: 1, source: 'JavaScript loops on kernel memory do not overlap their misses the way a core keeps fill buffers busy: 1.' },
     mutexSleepWakeNs: entry(sleepWake, `One hand-off between two workers that sleep in Atomics.wait and are woken by Atomics.notify (half the mean round trip of the fastest of 50 rounds of 200): ${fmt(sleepWake)} ns.`),
     mutexSpinWindowNs: entry(2000 * lc.poll, `The threads engine's mutex polls the lock word up to MUTEX_SPIN_POLLS = 2000 times (machine/src/atomics-lock.ts; adaptive, down to 16 after failed spins) before it sleeps; one Atomics.load poll is ${fmt(lc.poll)} ns here.`),
     lockDataLines: { ...kernelProfile.costs.lockDataLines, source: `The model's critical sections touch the same shared structures as the kernel's, so the kernel profile's line counts are kept: ${kernelProfile.costs.lockDataLines.source}` },
-    bitmapWordNs: entry(unexercised('bitmapWordNs') ? kernelProfile.costs.bitmapWordNs.value : price.bitmapWordNs, fitSource('bitmapWordNs')),
-    pagePopulateNs: entry(unexercised('pagePopulateNs') ? kernelProfile.costs.pagePopulateNs.value : price.pagePopulateNs, fitSource('pagePopulateNs')),
-    zeroByteNs: entry(unexercised('zeroByteNs') ? kernelProfile.costs.zeroByteNs.value : price.zeroByteNs, fitSource('zeroByteNs')),
-    objectInitNs: entry(unexercised('objectInitNs') ? kernelProfile.costs.objectInitNs.value : price.objectInitNs, fitSource('objectInitNs')),
-    doexecWorkNs: entry(workNs, `The threads engine's derived doexec work on this host (the baseline's percpu path is 4 % of a 1-CPU cycle): ${derived.workNs.derivation.join(' ')}`),
+    ...Object.fromEntries(fitted.filter((k) => k !== 'stepNs').map((k) => [k, entry(unexercised(k) ? kernelProfile.costs[k].value : price[k], fitSource(k))])),
     stepNs: entry(price.stepNs, `Host work of one program step that the model does not price (workload bookkeeping, latency recording, unpriced allocator code). ${fitSource('stepNs')}`),
   };
   const profile = {

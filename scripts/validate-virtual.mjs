@@ -31,19 +31,23 @@ const strategies = args.strategies?.split(',') ?? listStrategies().map((s) => s.
 const profile = loadProfile('calibrated');
 const log = (line) => process.stderr.write(`${line}\n`);
 
+/** Throughput by strategy/CPUs, and the work-ns the run used (flag keys are the flags' names: 'work-ns'). */
 async function throughputs(engine, workNs, extra = {}) {
   const r = await runScenario(loadScenario({
-    workload: 'doexec', strategy: strategies.join(','), cpus: '1,2', ops: args.ops, warmup: args.ops, seed: '1', engine, workNs: String(workNs), ...extra,
+    workload: 'doexec', strategy: strategies.join(','), cpus: '1,2', ops: args.ops, warmup: args.ops, seed: '1', engine,
+    ...(workNs === null ? {} : { 'work-ns': String(workNs) }), ...extra,
   }), { log() {} });
   if (r.status !== 'complete') throw new Error(`${engine} run failed: ${r.failure?.kind}: ${r.failure?.message}`);
-  return new Map(r.points.map((p) => [`${p.strategy}/${p.cpus}`, p.throughput]));
+  return { byPoint: new Map(r.points.map((p) => [`${p.strategy}/${p.cpus}`, p.throughput])), workNs: r.workNs.value };
 }
 
 const loadBefore = loadavg()[0];
-const workNs = args['work-ns'] === undefined ? Math.round(profile.doexecWorkNs) : Number(args['work-ns']);
+// Without --work-ns the threads engine derives it here, and the virtual run uses the same value.
+const threadsRun = await throughputs('threads', args['work-ns'] === undefined ? null : Number(args['work-ns']));
+const workNs = threadsRun.workNs;
 log(`work-ns ${workNs}; calibrated profile: ${profile.description}`);
-const threads = await throughputs('threads', workNs);
-const virtual = await throughputs('virtual', workNs, { profile: 'calibrated' });
+const threads = threadsRun.byPoint;
+const virtual = (await throughputs('virtual', workNs, { profile: 'calibrated' })).byPoint;
 const loadAfter = loadavg()[0];
 
 const rows = [];

@@ -2,9 +2,10 @@
 // goes: the machine (memory, CPUs, locks, pages, workqueue), then percpu
 // (setup_per_cpu_areas: first chunk and its geometry), then the mm strategy
 // (caches, counters list, pgd list), then the workload's own shared state,
-// then publish — after which CPUs attach. Possible CPUs = the point's CPU
-// count: every possible CPU has a percpu unit, so the zeroing and summing
-// costs of a 2-CPU point are those of a 2-CPU machine.
+// then publish — after which CPUs attach. Possible CPUs = the point's
+// machine (machineCpus), of which `cpus` are busy: every possible CPU has a
+// percpu unit, so the zeroing and summing loops walk the whole machine
+// however few of its CPUs run the workload.
 import { bootMachine, BootError, type Kernel } from '@percpu-lab/machine';
 import { pcpuBoot, pcpuMemblockBytes, Percpu, PercpuError } from '@percpu-lab/percpu';
 import { getStrategy, type MmOps, type MmOptions } from '@percpu-lab/mm';
@@ -31,8 +32,8 @@ export class PointBootError extends ScenarioError {
  * needs for this geometry.
  */
 function memblockBytes(spec: PointSpec): number {
-  const machine = 4 * 2 ** 20 + spec.cpus * 64 * 2 ** 10 + spec.memBytes / 256;
-  return Math.ceil((machine + pcpuMemblockBytes(spec.geometry, spec.cpus)) / 4096) * 4096;
+  const machine = 4 * 2 ** 20 + spec.machineCpus * 64 * 2 ** 10 + spec.memBytes / 256;
+  return Math.ceil((machine + pcpuMemblockBytes(spec.geometry, spec.machineCpus)) / 4096) * 4096;
 }
 
 /**
@@ -42,13 +43,13 @@ function memblockBytes(spec: PointSpec): number {
 export function bootPoint(spec: PointSpec, engineBoot?: (kernel: Kernel) => void): Kernel {
   let kernel: Kernel;
   try {
-    kernel = bootMachine({ nrCpus: spec.cpus, memBytes: spec.memBytes, memblockBytes: memblockBytes(spec) });
+    kernel = bootMachine({ nrCpus: spec.machineCpus, memBytes: spec.memBytes, memblockBytes: memblockBytes(spec) });
     pcpuBoot(kernel, spec.geometry);
     getStrategy(spec.strategy).boot(kernel, MM_OPTIONS);
   } catch (e) {
     if (!(e instanceof BootError || e instanceof PercpuError)) throw e;
     throw new PointBootError([
-      `cannot boot ${spec.cpus} CPUs in ${spec.memBytes / 2 ** 20} MiB of kernel memory with this percpu geometry: ${(e as Error).message}; raise --memory or shrink --geometry`,
+      `cannot boot ${spec.machineCpus} CPUs in ${spec.memBytes / 2 ** 20} MiB of kernel memory with this percpu geometry: ${(e as Error).message}; raise --memory or shrink --geometry`,
     ]);
   }
   getWorkload(spec.workload).boot?.(kernel, spec);

@@ -15,14 +15,14 @@ test('virtual: 20 % lower throughput at one point is a named regression', async 
   const r = runCheckCli([writeJson(dir, 'cur.json', cur), '--baseline', writeJson(dir, 'base.json', base)]);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /FAIL/);
-  assert.match(r.stdout, /\| doexec\/virtual\/lazy-rss\/4 CPUs · throughput \| .* \| -20\.0% \| \*\*REGRESSION\*\*/);
+  assert.match(r.stdout, /\| doexec\/virtual\/lazy-rss\/4 CPUs of 4 · throughput \| .* \| -20\.0% \| \*\*REGRESSION\*\*/);
 
   const json = runCheckCli([writeJson(dir, 'cur.json', cur), '--baseline', writeJson(dir, 'base.json', base), '--json']);
   assert.equal(json.status, 1);
   const out = JSON.parse(json.stdout) as { pass: boolean; comparisons: { point: string; metric: string; verdict: string }[] };
   assert.equal(out.pass, false);
   const bad = out.comparisons.filter((c) => c.verdict === 'regression').map((c) => `${c.point} ${c.metric}`);
-  assert.ok(bad.includes('doexec/virtual/lazy-rss/4 CPUs throughput'), bad.join(', '));
+  assert.ok(bad.includes('doexec/virtual/lazy-rss/4 CPUs of 4 throughput'), bad.join(', '));
 });
 
 test('threads: a uniformly slower host passes, a lost speedup fails', async () => {
@@ -37,5 +37,5 @@ test('threads: a uniformly slower host passes, a lost speedup fails', async () =
   lost.points.find((x) => x.strategy === 'lazy-rss' && x.cpus === 4)!.throughput *= 0.6;
   const r = runCheckCli([writeJson(dir, 'lost.json', lost), '--baseline', baseFile]);
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /doexec\/threads\/lazy-rss\/4 CPUs · speedup .*REGRESSION/);
+  assert.match(r.stdout, /doexec\/threads\/lazy-rss\/4 CPUs of 4 · speedup .*REGRESSION/);
 });

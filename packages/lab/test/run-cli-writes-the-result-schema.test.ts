@@ -18,7 +18,7 @@ test('run --json prints the result schema and writes JSON, CSV and report files'
   assert.equal(r.status, 0, r.stderr);
   const res = JSON.parse(r.stdout);
   assert.equal(res.schema, 'percpu-lab/result');
-  assert.equal(res.schemaVersion, 1);
+  assert.equal(res.schemaVersion, 2);
   assert.equal(res.engine, 'threads');
   assert.equal(res.seed, 1);
   assert.equal(typeof res.tool.version, 'string');
@@ -32,6 +32,7 @@ test('run --json prints the result schema and writes JSON, CSV and report files'
     assert.ok([1, 2].includes(p.cpus));
     assert.ok(['baseline', 'slab-dtor'].includes(p.strategy));
     assert.equal(p.engine, 'threads');
+    assert.deepEqual(p.machine, { cpus: 2, sockets: 1, threadsPerCore: 1 }, 'both points run on the machine of the largest --cpus');
     assert.equal(p.lifetimes, 400 * p.cpus);
     assert.ok(p.throughput > 0);
     const mutex = p.locks.pcpu_alloc_mutex;

@@ -11,6 +11,8 @@ function point(cpus: number, throughput: number): PointView {
     workload: 'doexec', engine: 'threads', strategy: 'baseline', cpus, lifetimes: 1000, throughput,
     locks: { pcpu_lock: { acquisitions: 10, contentions: 1, waitTotalNs: 5, holdTotalNs: 7, conBounces: 0, acqBounces: 2, waitShare: throughput / 1e6 } },
     percpu: { bytesInUse: 4096, bytesParked: 0 },
+    timeSplit: null,
+    machine: null,
   };
 }
 

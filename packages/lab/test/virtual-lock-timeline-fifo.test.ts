@@ -84,7 +84,7 @@ test('a mutex waiter spins inside the spin window and sleeps beyond it', () => {
 });
 
 test('lines cost more across sockets and protected data moves inside the hold', () => {
-  const { kernel, cpus, spin } = bootVirtual({ cpus: 2, cpusPerSocket: 1, profile: roundProfile({ lockDataLines: 3 }) });
+  const { kernel, cpus, spin } = bootVirtual({ cpus: 2, sockets: 2, profile: roundProfile({ lockDataLines: 3 }) });
   const r = runVirtual({ kernel, cpus, opsPerCpu: 1, programs: cpus.map((c) => script(() => (section(c, spin, 100), 1))) });
   // CPU1 gets it at 101 + 1 + 30 (cross-socket line) = 132, then pulls 3 data lines (90 ns) while holding.
   const s = statOf(r.locks, 'test_spin');

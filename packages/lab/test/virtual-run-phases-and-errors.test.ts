@@ -30,7 +30,8 @@ test('bad run arguments are refused before anything runs', () => {
   assert.throws(() => runVirtual({ kernel, cpus, programs: programs.slice(1), opsPerCpu: 1 }), VirtualConfigError);
   assert.throws(() => runVirtual({ kernel, cpus, programs, opsPerCpu: 0 }), VirtualConfigError);
   assert.throws(() => createVirtualCpus(kernel, 3, roundProfile()), /3 CPUs on a kernel booted with 2 possible CPUs/);
-  assert.throws(() => createVirtualCpus(kernel, 2, roundProfile(), { cpusPerSocket: 0 }), VirtualConfigError);
+  assert.throws(() => createVirtualCpus(kernel, 2, roundProfile(), { sockets: 0 }), VirtualConfigError);
+  assert.throws(() => createVirtualCpus(kernel, 2, roundProfile(), { threadsPerCore: 4 }), /--machine-cpus 2 cannot be split into 1 socket\(s\) of whole cores with 4 thread\(s\) each/);
 });
 
 test('a failing program ends the run naming its CPU', () => {

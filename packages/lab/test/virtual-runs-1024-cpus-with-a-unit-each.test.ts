@@ -19,7 +19,7 @@ test('1024 virtual CPUs allocate and free percpu memory with one unit per CPU', 
   const kernel = bootMachine({ nrCpus: NR_CPUS, memBytes: MEM_BYTES, memblockBytes });
   pcpuBoot(kernel, GEOMETRY);
   kernel.publish();
-  const cpus = createVirtualCpus(kernel, NR_CPUS, loadProfile('kernel'), { cpusPerSocket: 512 }, 3);
+  const cpus = createVirtualCpus(kernel, NR_CPUS, loadProfile('kernel'), { sockets: 2 }, 3);
   const percpu = new Percpu(kernel);
   const i32 = kernel.mem.i32;
   let dirty = 0;

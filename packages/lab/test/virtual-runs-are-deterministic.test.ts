@@ -6,7 +6,7 @@ import { runVirtual } from '../src/engine/virtual/index.js';
 import { bootVirtual, loop, roundProfile } from './fixtures/virtual-machine.js';
 
 function churn(seed: number): string {
-  const { kernel, cpus, mutex, spin, pages } = bootVirtual({ cpus: 6, cpusPerSocket: 3, seed, profile: roundProfile({ lockDataLines: 2 }) });
+  const { kernel, cpus, mutex, spin, pages } = bootVirtual({ cpus: 6, sockets: 2, seed, profile: roundProfile({ lockDataLines: 2 }) });
   const held: number[][] = cpus.map(() => []);
   const programs = cpus.map((cpu) => loop(() => {
     const mine = held[cpu.id]!;

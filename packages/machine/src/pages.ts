@@ -204,6 +204,7 @@ export class PageAllocator {
     Page.order.set(m, p, order);
     Pcp.pgalloc.set(m, pcp, Pcp.pgalloc.get(m, pcp) + (1 << order));
     const addr = this.za.start + idx * PAGE_SIZE;
+    cpu.cost('pageAlloc', 1);
     if (zero) {
       m.zero(addr, PAGE_SIZE << order);
       cpu.cost('zeroByte', PAGE_SIZE << order);
@@ -220,6 +221,7 @@ export class PageAllocator {
       throw new MachineError(`free of page ${addr.toString(16)} (order ${order}) that is not an allocated block of that order`);
     }
     Page.flags.set(m, p, 0);
+    cpu.cost('pageFree', 1);
     const pcp = this.pcp(cpu.id);
     Pcp.pgfree.set(m, pcp, Pcp.pgfree.get(m, pcp) + (1 << order));
     if (order === 0) this.freePcp(cpu, idx);

@@ -69,6 +69,10 @@ export class RealCpu implements Cpu {
 
   cost(): void {}
 
+  touchUnits(): void {}
+
+  touchOwn(): void {}
+
   randInt(lo: number, hi: number): number {
     return uniformInt(this.rng, lo, hi);
   }

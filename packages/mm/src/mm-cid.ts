@@ -12,7 +12,9 @@
 //
 // mm_init_cid walks every possible CPU, as the kernel does; it resolves each
 // field's page-table row once per mm (Percpu.perCpuPages) so the walk itself
-// is two loads and a store per field and CPU.
+// is two loads and a store per field and CPU. Each iteration is priced by
+// the lines it writes in that CPU's unit (Cpu.touchUnits); get and put touch
+// this CPU's own slot (Cpu.touchOwn).
 import { PAGE_SIZE, type Cpu, type Kernel, type KernelMemory } from '@percpu-lab/machine';
 import type { Percpu } from '@percpu-lab/percpu';
 import { MmError } from './errors.js';
@@ -62,8 +64,10 @@ export class MmCids {
       i32[(i32[cidRow + c]! + cidOff) >> 2] = MM_CID_UNSET;
       i32[(i32[recentRow + c]! + recentOff) >> 2] = MM_CID_UNSET;
     }
+    // A struct that straddles a page is priced by the lines of its first page.
+    cpu.touchUnits(timeRow, timeOff, Math.min(MmCid.size, PAGE_SIZE - timeOff), this.nrPossible);
     m.zero(mmCidmaskAddr(mm), this.maskWords * 4);
-    cpu.cost('zeroByte', MmCid.size * this.nrPossible);
+    cpu.cost('zeroByte', this.maskWords * 4);
   }
 
   /** mm_destroy_cid(): free the percpu area to `front`. */
@@ -79,6 +83,7 @@ export class MmCids {
     const m = this.m;
     const ptr = MmStruct.pcpuCid.get(m, mm);
     const slot = this.percpu.perCpuPtr(ptr + MmCid.cid.offset, cpu.id) >> 2;
+    cpu.touchOwn(slot << 2, 4);
     const have = m.i32[slot]!;
     if (have !== MM_CID_UNSET) return have;
     const cid = this.claimLowestFree(cpu, mm);
@@ -92,6 +97,7 @@ export class MmCids {
   mmCidPut(cpu: Cpu, mm: number): void {
     const m = this.m;
     const slot = this.percpu.perCpuPtr(MmStruct.pcpuCid.get(m, mm) + MmCid.cid.offset, cpu.id) >> 2;
+    cpu.touchOwn(slot << 2, 4);
     const cid = m.i32[slot]!;
     if (cid === MM_CID_UNSET) return;
     m.i32[slot] = MM_CID_UNSET;

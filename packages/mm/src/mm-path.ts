@@ -13,8 +13,9 @@
 // Deviations: check_mm runs first and throws BadRssCounter instead of
 // printing, leaving the mm intact with one reference, so the caller can
 // inspect and retry; no maple tree, mmap lock, context, user namespace or
-// memcg. An mm with a slab ctor (destructor RFC) gets only mm_init_cid on
-// reuse: its counters are zero because check_mm demanded it at the last drop.
+// memcg's own state. An mm with a slab ctor (destructor RFC) gets only
+// mm_init_cid and a memcg charge on reuse (uncharged at __mmdrop): its
+// counters are zero because check_mm demanded it at the last drop.
 import type { Cpu, Kernel, KernelMemory } from '@percpu-lab/machine';
 import { KmemCache, readSlabStats } from '@percpu-lab/slab';
 import { BadRssCounter } from './errors.js';
@@ -110,9 +111,12 @@ export class MmPath implements MmOps {
   private mmInit(cpu: Cpu, mm: number): boolean {
     MmStruct.mmUsers.store(this.m, mm, 1);
     MmStruct.mmCount.store(this.m, mm, 1);
+    cpu.cost('objectInit', 1);
     if (!this.plan.pgds.mmAllocPgd(cpu, mm)) return false;
     if (this.plan.lifetime === 'object') {
       this.plan.cids.mmInitCid(cpu, mm);
+      // The constructed counters' memory is charged to the new owner's memcg.
+      cpu.cost('memcgCharge', 1);
       return true;
     }
     if (this.plan.state.create(cpu, mm)) return true;
@@ -125,6 +129,7 @@ export class MmPath implements MmOps {
     this.checkMm(cpu, mm);
     this.plan.pgds.mmFreePgd(cpu, mm);
     if (this.plan.lifetime === 'mm') this.plan.state.destroy(cpu, mm);
+    else cpu.cost('memcgUncharge', 1);
     this.plan.cache.kmemCacheFree(cpu, mm);
   }
 

@@ -12,6 +12,12 @@
 // percpu_counters_lock and frees the area.
 // Left out: the hotplug callback itself (every possible CPU is online),
 // debug objects, lockdep keys per call site (one class for all counters).
+// Memcg: the counters' area is GFP_KERNEL_ACCOUNT, charged in pcpu_alloc and
+// uncharged in free_percpu by the kernel; the model prices that charge where
+// the counters are set up and unlinked (memcgCharge / memcgUncharge), so a
+// strategy that builds the counters differently pays it the same way.
+// Pricing: percpuCounterSum's walk is a loop over CPUs (Cpu.touchUnits over
+// the slots); an add touches this CPU's own slot (Cpu.touchOwn).
 //
 // `count` is an f64: exact for |count| < 2^53, far beyond any rss value.
 // The s32 deltas are written only by their own CPU; a remote sum reads them
@@ -106,6 +112,7 @@ export class PercpuCounters {
     this.listLock.lock(cpu);
     for (let i = 0; i < nr; i++) listAdd(m, PercpuCounter.list.addr(this.at(fbc, i)), this.listHead);
     this.listLock.unlock(cpu);
+    cpu.cost('memcgCharge', 1);
   }
 
   /** percpu_counter_destroy_many(): unlink, then free the one area to `front`. */
@@ -123,6 +130,7 @@ export class PercpuCounters {
     for (let i = 0; i < nr; i++) listDel(m, PercpuCounter.list.addr(this.at(fbc, i)));
     this.listLock.unlock(cpu);
     for (let i = 0; i < nr; i++) PercpuCounter.counters.set(m, this.at(fbc, i), 0);
+    cpu.cost('memcgUncharge', 1);
   }
 
   /** percpu_counter_add_batch(). */
@@ -130,6 +138,7 @@ export class PercpuCounters {
     const m = this.m;
     const i32 = this.i32;
     const local = this.percpu.perCpuPtr(PercpuCounter.counters.get(m, fbc), cpu.id) >> 2;
+    cpu.touchOwn(local << 2, COUNTER_BYTES);
     const count = i32[local]! + amount;
     if (Math.abs(count) >= batch) {
       const lock = this.kernel.lockAt(PercpuCounter.lock.addr(fbc));
@@ -153,6 +162,7 @@ export class PercpuCounters {
     lock.lock(cpu);
     let ret = PercpuCounter.count.get(m, fbc);
     for (let c = 0; c < this.nrPossible; c++) ret += i32[(i32[row + c]! >> 2) + word]!;
+    cpu.touchUnits(row, word << 2, COUNTER_BYTES, this.nrPossible);
     lock.unlock(cpu);
     return ret;
   }

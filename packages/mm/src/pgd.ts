@@ -56,11 +56,11 @@ export class Pgds {
     MmStruct.pgd.set(this.m, mm, pgd);
     if (pgd === 0) return false;
     if (this.lock === undefined) {
-      this.cloneKernelHalf(pgd);
+      this.cloneKernelHalf(cpu, pgd);
       return true;
     }
     this.lock.lock(cpu);
-    this.cloneKernelHalf(pgd);
+    this.cloneKernelHalf(cpu, pgd);
     listAdd(this.m, MmStruct.pgdList.addr(mm), this.listHead);
     this.lock.unlock(cpu);
     return true;
@@ -79,8 +79,9 @@ export class Pgds {
   }
 
   /** clone_pgd_range(pgd + KERNEL_PGD_BOUNDARY, swapper_pg_dir + KERNEL_PGD_BOUNDARY, …). */
-  private cloneKernelHalf(pgd: number): void {
+  private cloneKernelHalf(cpu: Cpu, pgd: number): void {
     const from = this.swapper + PAGE_SIZE - KERNEL_PGD_BYTES;
     this.m.u8.copyWithin(pgd + PAGE_SIZE - KERNEL_PGD_BYTES, from, from + KERNEL_PGD_BYTES);
+    cpu.cost('zeroByte', KERNEL_PGD_BYTES);
   }
 }

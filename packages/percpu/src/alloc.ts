@@ -163,7 +163,8 @@ function statsAreaAlloc(p: PcpuCtx, chunk: number, size: number): void {
 /**
  * memset(per_cpu_ptr(area, cpu), 0, size) for units 0..nrCpus-1 of the
  * chunk whose page table is at `pageTable`: one table row per page the area
- * touches, then the same offset in every unit's page. Charged as zeroing.
+ * touches, then the same offset in every unit's page: a loop over CPUs
+ * (Cpu.touchUnits), unit u being CPU u's.
  */
 export function pcpuZeroUnits(p: PcpuCtx, cpu: Cpu, pageTable: number, off: number, size: number, nrCpus: number): void {
   const i32 = p.i32;
@@ -184,9 +185,9 @@ export function pcpuZeroUnits(p: PcpuCtx, cpu: Cpu, pageTable: number, off: numb
     } else {
       for (let u = 0; u < nrCpus; u++) p.mem.zero(i32[row + u]! + pageOff, len);
     }
+    cpu.touchUnits(row, pageOff, len, nrCpus);
     o += len;
   }
-  cpu.cost('zeroByte', size * nrCpus);
 }
 
 /**
@@ -293,6 +294,7 @@ export function pcpuAlloc(
   if (p.i32[(p.g >> 2) + G_NR_EMPTY_POP_PAGES]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
   pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK_PAGE_TABLE]!, off, size, p.nrUnits);
   cpu.cost('bitmapWord', takeWordsScanned());
+  cpu.cost('pcpuAllocCall', 1);
   return ptrOf(p, chunk, off);
 }
 
@@ -357,6 +359,8 @@ export function pcpuAllocBulk(
   }
   if (count < n) failed(p, isAtomic);
   cpu.cost('bitmapWord', takeWordsScanned());
+  // The per-area work of pcpu_alloc stays; only the lock round trips are shared.
+  cpu.cost('pcpuAllocCall', Math.max(count, 1));
   return count;
 }
 
@@ -395,5 +399,6 @@ function fail(p: PcpuCtx, cpu: Cpu, isAtomic: boolean, locked: boolean): number 
   if (isAtomic) atomicExit(cpu);
   else p.allocMutex.unlock(cpu);
   cpu.cost('bitmapWord', takeWordsScanned());
+  cpu.cost('pcpuAllocCall', 1);
   return 0;
 }

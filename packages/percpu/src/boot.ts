@@ -7,7 +7,7 @@
 // regions live in; the static region before them is not backed (nothing in
 // the model reads kernel-image percpu variables).
 import { LockKind, MAX_PAGE_ORDER, PAGE_SIZE, declareWork, defineLock, type Kernel } from '@percpu-lab/machine';
-import { BALANCE_WORK, PCPU_MIN_ALLOC_SIZE } from './constants.js';
+import { BALANCE_WORK, PCPU_ALLOC_MUTEX, PCPU_LOCK, PCPU_MIN_ALLOC_SIZE } from './constants.js';
 import { PcpuMem } from './context.js';
 import { chunkMetaLayout, firstChunkPages, orderFor, pageTableBytes, pcpuAllocFirstChunk } from './chunk.js';
 import { PcpuGeometryError } from './errors.js';
@@ -92,8 +92,8 @@ export function pcpuMemblockBytes(geometry: PcpuGeometry, nrCpus: number): numbe
 export function pcpuBoot(kernel: Kernel, geometry: PcpuGeometry): void {
   const pl = plan(kernel, geometry);
   const m = kernel.mem;
-  defineLock(kernel, 'pcpu_alloc_mutex', LockKind.Mutex);
-  defineLock(kernel, 'pcpu_lock', LockKind.SpinLock);
+  defineLock(kernel, PCPU_ALLOC_MUTEX, LockKind.Mutex);
+  defineLock(kernel, PCPU_LOCK, LockKind.SpinLock);
   declareWork(kernel, BALANCE_WORK);
 
   const g = kernel.memblockAlloc(G.size);

@@ -52,3 +52,8 @@ export function gfpAllowsBlocking(gfp: number): boolean {
 
 /** The workqueue item of pcpu_balance_workfn (DECLARE_WORK(pcpu_balance_work, …)). */
 export const BALANCE_WORK = 'pcpu_balance_work';
+
+/** The allocator's two locks (mm/percpu.c): their sections are the percpu path's own time. */
+export const PCPU_ALLOC_MUTEX = 'pcpu_alloc_mutex';
+export const PCPU_LOCK = 'pcpu_lock';
+export const PCPU_LOCK_CLASSES: readonly string[] = [PCPU_ALLOC_MUTEX, PCPU_LOCK];

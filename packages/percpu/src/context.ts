@@ -4,7 +4,7 @@
 // the two locks and the page allocator. It holds no allocator state: that
 // is all in kernel memory, shared by every CPU.
 import { PageAllocator, type Kernel, type KernelMemory, type Lock } from '@percpu-lab/machine';
-import { BALANCE_WORK } from './constants.js';
+import { BALANCE_WORK, PCPU_ALLOC_MUTEX, PCPU_LOCK } from './constants.js';
 import { ListHead, PcpuGlobals } from './layout.js';
 
 /** Hooks the replayer uses to see chunk creation and destruction as the trace does. */
@@ -101,8 +101,8 @@ export class PcpuCtx extends PcpuMem {
   constructor(kernel: Kernel) {
     super(kernel);
     this.balanceWork = kernel.symbol(`work:${BALANCE_WORK}`);
-    this.allocMutex = kernel.lock('pcpu_alloc_mutex');
-    this.pcpuLock = kernel.lock('pcpu_lock');
+    this.allocMutex = kernel.lock(PCPU_ALLOC_MUTEX);
+    this.pcpuLock = kernel.lock(PCPU_LOCK);
     this.pages = new PageAllocator(kernel);
   }
 }

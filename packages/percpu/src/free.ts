@@ -85,4 +85,5 @@ export function freePercpu(p: PcpuCtx, cpu: Cpu, ptr: number): void {
 
   if (needBalance) pcpuScheduleBalanceWork(p);
   cpu.cost('bitmapWord', takeWordsScanned());
+  cpu.cost('freePercpuCall', 1);
 }

@@ -16,6 +16,7 @@ export * from './errors.js';
 export { DEFAULT_GEOMETRY, formatPcpuBootLine, parsePcpuBootLine, validateGeometry, type PcpuGeometry } from './geometry.js';
 export { pcpuBoot, pcpuMemblockBytes } from './boot.js';
 export { Percpu } from './percpu.js';
+export { PCPU_ALLOC_MUTEX, PCPU_LOCK, PCPU_LOCK_CLASSES } from './constants.js';
 export type { PcpuChunkStats, PcpuStats } from './stats.js';
 export { replayCommand } from './replay/cli.js';
 export { replayTrace, type ReplayOptions } from './replay/replayer.js';

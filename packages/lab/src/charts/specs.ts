@@ -154,6 +154,44 @@ function percpuChart(id: string, rows: readonly SummaryRow[]): ChartSpec | null 
   };
 }
 
+/**
+ * Where a lifetime's time goes: one stacked bar per CPU count, one panel per
+ * strategy, µs per lifetime split into exec work, the percpu path, the loops
+ * over CPUs, line transfers, other model work and the wait on each lock
+ * class. Shows *why* a strategy stops scaling: the part that grows.
+ */
+function timeSplitChart(id: string, rows: readonly SummaryRow[]): ChartSpec | null {
+  const parts = ['work', 'percpu', 'loops', 'transfers', 'other'] as const;
+  const values = rows.flatMap((r) => {
+    const s = r.timeSplit;
+    if (s === null) return [];
+    return [
+      ...parts.map((part) => ({ strategy: r.strategy, cpus: r.cpus, part, us: s[part] / 1000 })),
+      ...Object.entries(s.wait).map(([lock, ns]) => ({ strategy: r.strategy, cpus: r.cpus, part: `wait: ${lock}`, us: ns / 1000 })),
+    ];
+  });
+  if (values.length === 0) return null;
+  return {
+    id: `${id}-time-split`,
+    title: "where a lifetime's time goes (µs per mm lifetime)",
+    spec: {
+      data: { values },
+      facet: { column: { field: 'strategy', type: 'nominal', title: null } },
+      spec: {
+        width: 200,
+        height: 200,
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'cpus', type: 'ordinal', title: 'CPUs', sort: 'ascending' },
+          y: { field: 'us', type: 'quantitative', title: 'µs per lifetime', stack: 'zero' },
+          color: { field: 'part', type: 'nominal', title: 'part', scale: { scheme: 'tableau20' }, legend: { labelLimit: 240 } },
+          order: { field: 'part', type: 'nominal' },
+        },
+      },
+    } as TopLevelSpec,
+  };
+}
+
 /** Every chart of one series group (`rows` share workload and engine). */
 export function groupCharts(id: string, rows: readonly SummaryRow[]): ChartSpec[] {
   const charts = [
@@ -162,6 +200,7 @@ export function groupCharts(id: string, rows: readonly SummaryRow[]): ChartSpec[
     scalingChart(id, rows, 'efficiency'),
     waitShareChart(id, rows),
     percpuChart(id, rows),
+    timeSplitChart(id, rows),
   ];
   return charts.filter((c): c is ChartSpec => c !== null);
 }

@@ -5,6 +5,7 @@
 // A point the baseline has and the current result lacks is a regression: a
 // gate that silently compares fewer points would pass by shrinking.
 import type { SummaryRow } from '../sweep/aggregate.js';
+import { machineName } from '../sweep/point-view.js';
 import { rowMetrics, type MetricRule, type MetricValue } from './rules.js';
 
 export type Verdict = 'ok' | 'improved' | 'regression' | 'missing' | 'new';
@@ -28,7 +29,9 @@ export interface CheckReport {
   comparisons: MetricComparison[];
 }
 
-const pointName = (r: SummaryRow): string => `${r.workload}/${r.engine}/${r.strategy}/${r.cpus} CPU${r.cpus > 1 ? 's' : ''}`;
+// The machine is part of a point's name, so a baseline taken on another machine has no point in common with it.
+const pointName = (r: SummaryRow): string =>
+  `${r.workload}/${r.engine}/${r.strategy}/${r.cpus} CPU${r.cpus > 1 ? 's' : ''}${r.machine === null ? '' : ` of ${machineName(r.machine)}`}`;
 
 /** Every metric of every row, keyed "point\0metric". */
 function metricsOf(rows: readonly SummaryRow[]): Map<string, { point: string; m: MetricValue }> {

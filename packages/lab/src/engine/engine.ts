@@ -49,10 +49,33 @@ export interface PointSpec {
   knobs: WorkloadKnobs;
   /** No progress on any CPU for this long aborts the point with a diagnosis. */
   watchdogMs: number;
-  /** Virtual engine only: cost profile and topology. */
+  /** Virtual engine only: the cost profile. */
   profile: string | null;
-  cpusPerSocket: number | null;
+  /**
+   * The machine: possible (= online) CPUs the kernel boots with, of which
+   * `cpus` are busy; sockets and SMT threads per core price where cache lines
+   * travel (virtual engine) and are recorded with every result.
+   */
+  machineCpus: number;
+  sockets: number;
+  threadsPerCore: number;
   fault: FaultInject | null;
+}
+
+/**
+ * Where an operation's (an mm lifetime's) time went, in ns per operation,
+ * over every CPU of a point (the parts are described in
+ * engine/virtual/time-split.ts). The parts and the waits add up to the CPU
+ * time of the window divided by the operations completed.
+ */
+export interface LifetimeSplit {
+  work: number;
+  percpu: number;
+  loops: number;
+  transfers: number;
+  other: number;
+  /** Lock class name → ns waited per operation; classes with no wait are left out. */
+  wait: Record<string, number>;
 }
 
 /** What one CPU measured. */
@@ -107,7 +130,9 @@ export interface RawPoint {
   checks: PointChecks;
   /** Emulated CPUs per host core when above 1 (threads engine), else 0. */
   oversubscribed: number;
-  /** Engine-specific facts recorded with the point (cost profile, topology, …). */
+  /** Where each operation's time went; null when the engine cannot tell (threads). */
+  timeSplit: LifetimeSplit | null;
+  /** Engine-specific facts recorded with the point (cost profile, …). */
   engineInfo: Record<string, string | number | null>;
 }
 

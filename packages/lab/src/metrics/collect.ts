@@ -14,7 +14,7 @@
 // are skipped rather than reported as failures of the allocator.
 import { readLockStats, type Kernel } from '@percpu-lab/machine';
 import { Percpu } from '@percpu-lab/percpu';
-import type { CheckResult, CpuRaw, PointChecks, PointFailure, PointSpec, PointStatus, RawPoint } from '../engine/engine.js';
+import type { CheckResult, CpuRaw, LifetimeSplit, PointChecks, PointFailure, PointSpec, PointStatus, RawPoint } from '../engine/engine.js';
 import { sumTallies } from '../workloads/tally.js';
 import { lockKinds } from './locks.js';
 import { slabViews } from './slab.js';
@@ -38,6 +38,7 @@ export interface RunOutcome {
   status: PointStatus;
   failure: PointFailure | null;
   oversubscribed: number;
+  timeSplit: LifetimeSplit | null;
   engineInfo: Record<string, string | number | null>;
 }
 
@@ -91,6 +92,7 @@ export function collectPoint(kernel: Kernel, spec: PointSpec, run: RunOutcome): 
     parkedPercpuBytes: run.parkedPercpuBytes,
     checks,
     oversubscribed: run.oversubscribed,
+    timeSplit: run.timeSplit,
     engineInfo: run.engineInfo,
   };
 }

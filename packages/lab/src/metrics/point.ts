@@ -25,6 +25,7 @@ export function pointResult(raw: RawPoint): ResultPoint {
     engine: raw.spec.engine,
     strategy: raw.spec.strategy,
     cpus: raw.spec.cpus,
+    machine: { cpus: raw.spec.machineCpus, sockets: raw.spec.sockets, threadsPerCore: raw.spec.threadsPerCore },
     status: raw.status,
     failure: raw.failure,
     lifetimes: perCpu.reduce((s, c) => s + c.lifetimes, 0),
@@ -40,6 +41,7 @@ export function pointResult(raw: RawPoint): ResultPoint {
     tally: sumTallies(cpus.map((c) => c.tally)),
     checks: raw.checks,
     oversubscribed: raw.oversubscribed,
+    timeSplit: raw.timeSplit,
     engineInfo: raw.engineInfo,
   };
 }

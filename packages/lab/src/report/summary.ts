@@ -7,6 +7,7 @@
 import type { ResultPoint, RunResult } from '../results/schema.js';
 import { spreadOf } from '../sweep/aggregate.js';
 import { textTable, type Cell } from './table.js';
+import { timeSplitTable } from './time-split.js';
 import { autoTime, bytes, percent, rate } from './units.js';
 
 function header(r: RunResult): string[] {
@@ -16,9 +17,17 @@ function header(r: RunResult): string[] {
     `percpu-lab ${r.tool.version} · ${s.workload} · ${r.engine} engine · ${bound}, warm-up ${s.warmup} ops · seed ${r.seed}`,
     `host: ${r.host.cores} cores (${r.host.cpuModel}), Node ${r.host.node}`,
   ];
+  lines.push(`machine: ${machineLine(s)}; busy CPUs per point: ${s.cpus.join(', ')}`);
   if (r.workNs !== null) lines.push(r.workNs.derived ? r.workNs.derivation.join('\n') : `work-ns ${r.workNs.value} (given)`);
   if (r.oversubscription !== '') lines.push(r.oversubscription);
   return lines;
+}
+
+/** "192 possible CPUs: 2 sockets x 48 cores x 2 threads". */
+export function machineLine(m: { machineCpus: number; sockets: number; threadsPerCore: number }): string {
+  const cores = m.machineCpus / m.sockets / m.threadsPerCore;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${plural(m.machineCpus, 'possible CPU')}: ${plural(m.sockets, 'socket')} x ${plural(cores, 'core')} x ${plural(m.threadsPerCore, 'thread')}`;
 }
 
 function groupKey(p: ResultPoint): string {
@@ -106,6 +115,8 @@ export function summaryLines(r: RunResult): string[] {
   for (const g of groups) {
     const pts = r.points.filter((p) => groupKey(p) === g);
     out.push('', `${g}: throughput (ops/s), strategies side by side`, ...scalingTable(pts));
+    const split = timeSplitTable(pts);
+    if (split.length > 0) out.push('', `${g}: where a lifetime's time goes (µs per mm lifetime as its CPU spends it; lock wait by class)`, ...split);
     for (const c of [...new Set(pts.map((p) => p.cpus))]) {
       out.push('', `${g} on ${c} CPU${c > 1 ? 's' : ''}:`, ...cpuCountTable(pts.filter((p) => p.cpus === c)));
     }

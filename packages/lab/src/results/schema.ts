@@ -5,14 +5,15 @@
 //
 // Units: times in ns (…Ns), throughput in operations (mm lifetimes, or
 // replayed allocations) per second of wall-clock or virtual time.
-import type { EngineName, PointChecks, PointFailure, PointStatus } from '../engine/engine.js';
+import type { EngineName, LifetimeSplit, PointChecks, PointFailure, PointStatus } from '../engine/engine.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { WorkloadTally } from '../workloads/tally.js';
 import type { PercpuView } from '../metrics/percpu.js';
 import type { SlabView } from '../metrics/slab.js';
 
 export const SCHEMA_NAME = 'percpu-lab/result';
-export const SCHEMA_VERSION = 1;
+/** 2: scenario.cpusPerSocket gave way to machineCpus, sockets and threadsPerCore; points gained machine and timeSplit. */
+export const SCHEMA_VERSION = 2;
 
 export interface LatencySummary {
   count: number;
@@ -50,11 +51,21 @@ export interface CpuResult {
   latency: Record<string, LatencySummary>;
 }
 
+/** The emulated machine a point ran on; `cpus` of its CPUs were busy. */
+export interface MachineTopology {
+  /** Possible (= online) CPUs: every loop over CPUs walks all of them. */
+  cpus: number;
+  sockets: number;
+  threadsPerCore: number;
+}
+
 export interface ResultPoint {
   workload: string;
   engine: EngineName;
   strategy: string;
+  /** Busy CPUs, one process (or replay stream) each. */
   cpus: number;
+  machine: MachineTopology;
   status: PointStatus;
   failure: PointFailure | null;
   /** Operations completed in the measured window, all CPUs. */
@@ -77,6 +88,8 @@ export interface ResultPoint {
   checks: PointChecks;
   /** Emulated CPUs per host core when above 1, else 0. */
   oversubscribed: number;
+  /** Where each operation's time went (virtual engine); null on the threads engine. */
+  timeSplit: LifetimeSplit | null;
   engineInfo: Record<string, string | number | null>;
 }
 

@@ -48,7 +48,9 @@ export function pointBase(s: Scenario): PointBase {
     knobs,
     watchdogMs: Math.round(s.watchdog * 1000),
     profile: s.profile,
-    cpusPerSocket: s.cpusPerSocket,
+    machineCpus: s.machineCpus,
+    sockets: s.sockets,
+    threadsPerCore: s.threadsPerCore,
     fault: s.faultInject,
   };
 }

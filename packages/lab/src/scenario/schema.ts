@@ -75,7 +75,9 @@ export const FIELDS = {
   out: field(z.string().min(1), 'an output directory path', '--out', 'output directory for result JSON and CSV (default results/run-<time>)'),
   watchdog: field(z.number().positive().max(600), 'a number of seconds in (0, 600]', '--watchdog', `seconds without progress before the run is aborted with a diagnosis (default ${DEFAULT_WATCHDOG_S})`),
   profile: field(z.string().min(1), 'kernel, calibrated or the path of a cost profile file', '--profile', 'virtual engine cost profile (default kernel)'),
-  cpusPerSocket: field(int(1, MAX_CPUS), `an integer in 1..${MAX_CPUS}`, '--cpus-per-socket', 'virtual engine topology: CPUs per socket'),
+  machineCpus: field(int(1, MAX_CPUS), `an integer in 1..${MAX_CPUS}, at least the largest CPU count`, '--machine-cpus', 'possible (= online) CPUs of the emulated machine; --cpus are the busy ones (default: the largest --cpus)'),
+  sockets: field(int(1, 64), 'an integer in 1..64 that divides the machine into sockets of whole cores', '--sockets', 'sockets of the emulated machine (default 1)'),
+  threadsPerCore: field(int(1, 8), 'an integer in 1..8 (SMT threads per core)', '--threads-per-core', 'SMT threads per core of the emulated machine (default 1)'),
   faultInject: field(faultInject, '{cpu, afterOps, mode: crash|hang-holding-lock}', '(file only)', 'fault injection for testing the failure paths'),
 } as const satisfies Record<string, FieldDef>;
 
@@ -112,6 +114,9 @@ export interface Scenario {
   out: string | null;
   watchdog: number;
   profile: string | null;
-  cpusPerSocket: number | null;
+  /** The machine the busy CPUs run on: possible CPUs, sockets, SMT threads per core. */
+  machineCpus: number;
+  sockets: number;
+  threadsPerCore: number;
   faultInject: FaultInject | null;
 }

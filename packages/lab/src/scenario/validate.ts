@@ -83,7 +83,13 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
   if (v.trace !== undefined && workload !== 'replay-sizes') bad('trace', `expected only with the replay-sizes workload, not ${workload}`);
   if (engine !== 'virtual') {
     if (v.profile !== undefined) bad('profile', 'expected only with --engine virtual');
-    if (v.cpusPerSocket !== undefined) bad('cpusPerSocket', 'expected only with --engine virtual');
+  }
+  const machineCpus = v.machineCpus ?? Math.max(...cpus);
+  const sockets = v.sockets ?? 1;
+  const threadsPerCore = v.threadsPerCore ?? 1;
+  if (machineCpus < Math.max(...cpus)) bad('machineCpus', `expected at least the largest CPU count (${Math.max(...cpus)}): a machine of ${machineCpus} CPUs cannot keep ${Math.max(...cpus)} busy`);
+  else if (machineCpus % (sockets * threadsPerCore) !== 0) {
+    bad('machineCpus', `expected a multiple of sockets × threads per core (${sockets} × ${threadsPerCore}), got ${machineCpus}`);
   }
   const memory = v.memory ?? '256MiB';
   const memBytes = parseSize(memory);
@@ -113,7 +119,9 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
     out: v.out ?? null,
     watchdog: v.watchdog ?? DEFAULT_WATCHDOG_S,
     profile: v.profile ?? null,
-    cpusPerSocket: v.cpusPerSocket ?? null,
+    machineCpus,
+    sockets,
+    threadsPerCore,
     faultInject: v.faultInject ?? null,
   };
 }

@@ -2,7 +2,9 @@
 // spread of throughput, a noisy flag, speedup and efficiency against the
 // smallest CPU count of the same series, and per-lock medians with the share
 // of CPU time spent waiting on each lock.
-import type { LockNumbers, PointView } from './point-view.js';
+import type { LifetimeSplit } from '../engine/engine.js';
+import type { MachineTopology } from '../results/schema.js';
+import { machineName, type LockNumbers, type PointView } from './point-view.js';
 
 export interface Spread {
   median: number;
@@ -30,6 +32,9 @@ export interface SummaryRow {
   efficiency: number;
   locks: Record<string, SummaryLock>;
   percpu: { bytesInUse: number; bytesParked: number } | null;
+  /** Median of each part over the repeats, or null without a split (threads engine). */
+  timeSplit: LifetimeSplit | null;
+  machine: MachineTopology | null;
 }
 
 export function median(xs: readonly number[]): number {
@@ -60,6 +65,20 @@ function lockMedians(points: readonly PointView[]): Record<string, SummaryLock> 
   return out;
 }
 
+function splitMedians(splits: readonly LifetimeSplit[]): LifetimeSplit | null {
+  if (splits.length === 0) return null;
+  const of = (f: (s: LifetimeSplit) => number) => median(splits.map(f));
+  const classes = [...new Set(splits.flatMap((s) => Object.keys(s.wait)))].sort();
+  return {
+    work: of((s) => s.work),
+    percpu: of((s) => s.percpu),
+    loops: of((s) => s.loops),
+    transfers: of((s) => s.transfers),
+    other: of((s) => s.other),
+    wait: Object.fromEntries(classes.map((c) => [c, of((s) => s.wait[c] ?? 0)])),
+  };
+}
+
 const seriesKey = (p: { workload: string; engine: string; strategy: string }): string =>
   `${p.workload}\u0000${p.engine}\u0000${p.strategy}`;
 
@@ -67,7 +86,7 @@ const seriesKey = (p: { workload: string; engine: string; strategy: string }): s
 export function summarise(points: readonly PointView[], noiseThreshold: number): SummaryRow[] {
   const groups = new Map<string, PointView[]>();
   for (const p of points) {
-    const k = `${seriesKey(p)}\u0000${p.cpus}`;
+    const k = `${seriesKey(p)}\u0000${p.cpus}\u0000${p.machine === null ? '' : machineName(p.machine)}`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = []));
     g.push(p);
@@ -92,6 +111,8 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
       percpu: percpus.length
         ? { bytesInUse: median(percpus.map((x) => x.bytesInUse)), bytesParked: median(percpus.map((x) => x.bytesParked)) }
         : null,
+      timeSplit: splitMedians(g.map((p) => p.timeSplit).filter((x) => x !== null)),
+      machine: first.machine,
     });
   }
   rows.sort(

@@ -1,7 +1,8 @@
 // The numbers a sweep, its charts and the regression check read from one
 // point of an engine result. Kept as a view (not a second result schema):
 // resultPoints() is the one place that knows where the result JSON keeps them.
-import type { LockResult } from '../results/schema.js';
+import type { LifetimeSplit } from '../engine/engine.js';
+import type { LockResult, MachineTopology } from '../results/schema.js';
 
 /** One lock class of one point, as lock_stat counts it (times in ns). */
 export type LockNumbers = Pick<
@@ -24,4 +25,14 @@ export interface PointView {
   locks: Record<string, LockNumbers>;
   /** percpu memory at the end of the run, or null when the result does not report it. */
   percpu: { bytesInUse: number; bytesParked: number } | null;
+  /** Where a lifetime's time went (virtual engine), or null. */
+  timeSplit: LifetimeSplit | null;
+  /** The machine the busy CPUs ran on; null in results older than schema 2. */
+  machine: MachineTopology | null;
+}
+
+/** "192 (2 sockets, SMT 2)": how checks and reports name a machine; one socket and no SMT go unsaid. */
+export function machineName(m: MachineTopology): string {
+  const shape = [m.sockets > 1 ? `${m.sockets} sockets` : '', m.threadsPerCore > 1 ? `SMT ${m.threadsPerCore}` : ''].filter(Boolean);
+  return shape.length === 0 ? `${m.cpus}` : `${m.cpus} (${shape.join(', ')})`;
 }

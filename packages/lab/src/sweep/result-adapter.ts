@@ -25,6 +25,8 @@ const point = z.object({
   throughput: num,
   locks: z.record(z.string(), lock),
   percpu: z.object({ bytesInUse: num, bytesParked: num }),
+  timeSplit: z.object({ work: num, percpu: num, loops: num, transfers: num, other: num, wait: z.record(z.string(), num) }).nullable().optional(),
+  machine: z.object({ cpus: num, sockets: num, threadsPerCore: num }).optional(),
 });
 
 const result = z.object({
@@ -77,6 +79,8 @@ export function resultPoints(json: unknown, source: string): PointView[] {
     throughput: p.throughput,
     locks: p.locks,
     percpu: p.percpu,
+    timeSplit: p.timeSplit ?? null,
+    machine: p.machine ?? null,
   }));
 }
 

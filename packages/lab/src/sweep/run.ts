@@ -37,10 +37,12 @@ export interface SweepRunSummary {
  */
 export function pointScenario(spec: SweepSpec, p: SweepPoint): Record<string, unknown> {
   // Virtual-engine options do not apply to threads points of a mixed-engine sweep.
-  const { profile, cpusPerSocket, ...shared } = spec.run;
+  const { profile, ...shared } = spec.run;
   return {
+    // Every point of a sweep runs on one machine, as `run` does: the largest CPU count unless the spec names one.
+    machineCpus: Math.max(...spec.cpus),
     ...shared,
-    ...(p.engine === 'virtual' ? { profile, cpusPerSocket } : {}),
+    ...(p.engine === 'virtual' ? { profile } : {}),
     workload: p.workload,
     engine: p.engine,
     strategies: [p.strategy],

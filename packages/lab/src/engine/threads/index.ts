@@ -48,6 +48,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
     status: failure === null && !stopped ? 'complete' : 'partial',
     failure: failure ?? (stopped ? { kind: 'RunStopped', message: 'a CPU stopped before finishing its window' } : null),
     oversubscribed: o.oversubscribed ? o.factor : 0,
+    timeSplit: null,
     engineInfo: { hostCores: o.hostCores },
   });
 }

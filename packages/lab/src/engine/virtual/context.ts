@@ -1,13 +1,51 @@
 // What every virtual CPU and virtual lock of one run shares: the cost
-// profile, the socket topology that prices cache-line transfers, and the
-// scheduling horizon (the earliest clock of any CPU that can still run). The
-// engine is one thread, so this is plain JavaScript state, not kernel memory.
+// profile, the machine's topology, who holds each cache line of kernel
+// memory, and the scheduling horizon (the earliest clock of any CPU that can
+// still run). The engine is one thread, so this is plain JavaScript state,
+// not kernel memory.
+//
+// Topology. The machine has `machineCpus` possible (= online) CPUs on
+// `sockets` sockets with `threadsPerCore` SMT threads per core. CPUs are
+// numbered as x86 Linux enumerates them (ACPI MADT order, what lscpu shows
+// on Intel and AMD servers): first one thread of every core, socket by
+// socket, then the second thread of every core in the same order. So on a
+// 2-socket 96-core 192-CPU machine, CPUs 0-47 are socket 0's cores, 48-95
+// socket 1's, 96-191 their SMT siblings; the busy CPUs of a run are the
+// first N, as `taskset -c 0-(N-1)` would give.
+//
+// Cache lines. A line of kernel memory is in one of these states for the
+// CPU that touches it: in this CPU's own cache (it touched it last); in the
+// cache of another CPU, which shares this CPU's core (an SMT sibling: same
+// L1/L2), its socket, or sits on the other socket (a transfer); or in no
+// cache yet (a DRAM read from the node of the unit's CPU, as percpu units
+// are allocated node-local). The last CPU to touch a line holds it; a read
+// moves it as a write does (a migratory line: it over-prices a later read by
+// the old holder, which the loops modelled here never do). Lines leave a
+// cache only when another CPU takes them: capacity eviction is not
+// modelled, so a line that is rarely touched stays where it was.
+// Lock words and the data they protect keep their own simpler tracking (the
+// previous holder on the lock's timeline, virtual-lock.ts).
 import type { CostProfile } from './profile.js';
 import { VirtualConfigError } from './errors.js';
 
 export interface Topology {
-  /** CPUs 0..n-1 form socket 0, n..2n-1 socket 1, …; omit for one socket. */
-  cpusPerSocket?: number;
+  /** Possible (= online) CPUs of the booted kernel. */
+  machineCpus: number;
+  sockets: number;
+  /** SMT threads per core. */
+  threadsPerCore: number;
+}
+
+const LINE_SHIFT = 6;
+
+/** Check a topology; the message names the flag to change. */
+export function checkTopology(t: Topology): void {
+  const { machineCpus: n, sockets: s, threadsPerCore: tpc } = t;
+  if (!Number.isInteger(s) || s < 1) throw new VirtualConfigError(`--sockets must be a positive integer, got ${s}`);
+  if (!Number.isInteger(tpc) || tpc < 1) throw new VirtualConfigError(`--threads-per-core must be a positive integer, got ${tpc}`);
+  if (n % (s * tpc) !== 0) {
+    throw new VirtualConfigError(`--machine-cpus ${n} cannot be split into ${s} socket(s) of whole cores with ${tpc} thread(s) each: use a multiple of ${s * tpc}`);
+  }
 }
 
 export class VirtualContext {
@@ -16,27 +54,88 @@ export class VirtualContext {
    * come earlier: lock timelines forget what ended before it.
    */
   horizon = 0;
+  readonly topology: Topology;
   private readonly socketOf: Int32Array;
+  private readonly coreOf: Int32Array;
+  /** Per cache line of kernel memory: the CPU holding it + 1, or 0 when no cache has it. */
+  private readonly lineHolder: Int16Array;
+  private readonly smtNs: number;
   private readonly sameNs: number;
   private readonly crossNs: number;
+  private readonly dramLocalNs: number;
+  private readonly dramRemoteNs: number;
 
-  constructor(readonly profile: CostProfile, nrPossible: number, topology: Topology) {
-    const per = topology.cpusPerSocket ?? nrPossible;
-    if (!Number.isInteger(per) || per < 1) {
-      throw new VirtualConfigError(`cpusPerSocket must be a positive integer, got ${per}`);
+  constructor(readonly profile: CostProfile, memBytes: number, topology: Topology) {
+    checkTopology(topology);
+    this.topology = { ...topology };
+    const n = topology.machineCpus;
+    const coresPerSocket = n / topology.sockets / topology.threadsPerCore;
+    const cores = n / topology.threadsPerCore;
+    this.socketOf = new Int32Array(n);
+    this.coreOf = new Int32Array(n);
+    for (let c = 0; c < n; c++) {
+      const core = c % cores;
+      this.coreOf[c] = core;
+      this.socketOf[c] = Math.floor(core / coresPerSocket);
     }
-    this.socketOf = new Int32Array(nrPossible);
-    for (let c = 0; c < nrPossible; c++) this.socketOf[c] = Math.floor(c / per);
+    this.lineHolder = new Int16Array(Math.ceil(memBytes / (1 << LINE_SHIFT)));
+    this.smtNs = profile.lineTransferSmtNs;
     this.sameNs = profile.lineTransferSameSocketNs;
     this.crossNs = profile.lineTransferCrossSocketNs;
+    this.dramLocalNs = profile.dramLocalNs;
+    this.dramRemoteNs = profile.dramRemoteNs;
   }
 
-  /** Cost of pulling a line that CPU `from` last wrote into CPU `to`'s cache. */
+  /** Cost of pulling a line that CPU `from` holds into CPU `to`'s cache (from ≠ to). */
   transferNs(from: number, to: number): number {
+    if (this.coreOf[from] === this.coreOf[to]) return this.smtNs;
     return this.socketOf[from] === this.socketOf[to] ? this.sameNs : this.crossNs;
   }
 
+  /**
+   * CPU `cpu` takes the cache lines of [addr, addr + bytes), which live in
+   * CPU `home`'s unit; returns what they cost beyond a cache hit.
+   */
+  takeLines(cpu: number, home: number, addr: number, bytes: number): number {
+    const holder = this.lineHolder;
+    let ns = 0;
+    for (let l = addr >> LINE_SHIFT, last = (addr + bytes - 1) >> LINE_SHIFT; l <= last; l++) {
+      const h = holder[l]! - 1;
+      if (h === cpu) continue;
+      ns += h < 0 ? this.dramNs(home, cpu) : this.transferNs(h, cpu);
+      holder[l] = cpu + 1;
+    }
+    return ns;
+  }
+
+  /**
+   * takeLines for every unit of a loop over CPUs 0..n-1, CPU u's page at
+   * i32[pages + u] (Cpu.touchUnits); the sum of what the lines cost. The
+   * loop of the engine's hottest path, so written out.
+   */
+  takeUnitLines(cpu: number, i32: Int32Array, pages: number, off: number, bytes: number, n: number): number {
+    const holder = this.lineHolder;
+    const mine = cpu + 1;
+    const span = (((off & ((1 << LINE_SHIFT) - 1)) + bytes - 1) >> LINE_SHIFT) + 1;
+    let ns = 0;
+    for (let u = 0; u < n; u++) {
+      const first = (i32[pages + u]! + off) >> LINE_SHIFT;
+      for (let l = first; l < first + span; l++) {
+        const h = holder[l]!;
+        if (h === mine) continue;
+        ns += h === 0 ? this.dramNs(u, cpu) : this.transferNs(h - 1, cpu);
+        holder[l] = mine;
+      }
+    }
+    return ns;
+  }
+
+  /** A line no cache holds, in CPU `home`'s unit, read by CPU `cpu`: its node's DRAM. */
+  private dramNs(home: number, cpu: number): number {
+    return this.socketOf[home] === this.socketOf[cpu] ? this.dramLocalNs : this.dramRemoteNs;
+  }
+
   get nrSockets(): number {
-    return this.socketOf.length === 0 ? 0 : this.socketOf[this.socketOf.length - 1]! + 1;
+    return this.topology.sockets;
   }
 }

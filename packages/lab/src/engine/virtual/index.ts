@@ -12,9 +12,10 @@
 // can find a run-ahead CPU already holding the time it asked for, so FIFO
 // order by request time holds only among requests the scheduler resolves in
 // time order. Shorter steps shrink both effects.
-export { createVirtualCpus, runVirtual, type VirtualRunOptions, type VirtualRunResult, type VirtualCpuResult } from './run.js';
+export { createVirtualCpus, runVirtual, type MachineShape, type VirtualRunOptions, type VirtualRunResult, type VirtualCpuResult } from './run.js';
 export { VirtualCpu } from './virtual-cpu.js';
-export { VirtualContext, type Topology } from './context.js';
+export { VirtualContext, checkTopology, type Topology } from './context.js';
+export { TimeSplit, lifetimeSplit, SPLIT_PARTS, type SplitPart } from './time-split.js';
 export { virtualLockOps } from './virtual-lock.js';
 export {
   loadProfile, parseProfile, readProfileFile, builtinProfilePath, BUILTIN_PROFILES, PROFILE_FORMAT,

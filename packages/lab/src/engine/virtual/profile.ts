@@ -32,9 +32,17 @@ const costsSchema = z.object({
   spinUnlockNs: entry,
   mutexLockNs: entry,
   mutexUnlockNs: entry,
-  /** Moving one cache line from another core's cache, same socket / across sockets. */
+  /** Moving one cache line from another CPU's cache: SMT sibling, same socket, across sockets. */
+  lineTransferSmtNs: entry,
   lineTransferSameSocketNs: entry,
   lineTransferCrossSocketNs: entry,
+  /** A line in no cache: read from DRAM of this CPU's node / of the other socket's node. */
+  dramLocalNs: entry,
+  dramRemoteNs: entry,
+  /** One iteration of a loop over CPUs, besides the lines it pulls in (Cpu.touchUnits). */
+  percpuLoopIterNs: entry,
+  /** Misses of one loop over CPUs that are in flight at once (memory-level parallelism). */
+  lineOverlap: z.object({ value: z.number().min(1), source: z.string().min(1) }).strict(),
   /** What a mutex waiter pays to sleep and be woken, on top of the wait itself. */
   mutexSleepWakeNs: entry,
   /** A mutex waiter spins (pays only the line transfer) for waits up to this long. */
@@ -42,11 +50,17 @@ const costsSchema = z.object({
   /** Lines of protected data that follow a lock to a CPU that takes it after another CPU. */
   lockDataLines: linesEntry,
   bitmapWordNs: entry,
+  pageAllocNs: entry,
+  pageFreeNs: entry,
   pagePopulateNs: entry,
   zeroByteNs: entry,
   objectInitNs: entry,
-  /** The exec-like work of one doexec cycle outside the modelled allocators. */
-  doexecWorkNs: entry,
+  /** pcpu_alloc / free_percpu work outside the bitmap scan, the locks and the loops over CPUs. */
+  pcpuAllocCallNs: entry,
+  freePercpuCallNs: entry,
+  /** memcg charge / uncharge of an accounted percpu area (GFP_KERNEL_ACCOUNT). */
+  memcgChargeNs: entry,
+  memcgUnchargeNs: entry,
   /** Charged at every program step: host work the model does not price itself (0 for a kernel). */
   stepNs: entry,
 }).strict();

@@ -19,6 +19,7 @@ import {
 import type { CpuProgram } from '../program.js';
 import { CpuHeap } from './cpu-heap.js';
 import { VirtualContext, type Topology } from './context.js';
+import { PART_OTHER } from './time-split.js';
 import { VirtualConfigError, VirtualRunError } from './errors.js';
 import type { CostProfile } from './profile.js';
 import { VirtualCpu } from './virtual-cpu.js';
@@ -27,16 +28,23 @@ import { virtualLockOps } from './virtual-lock.js';
 /** Steps in a row that neither complete an op nor advance a clock before a run is declared stuck. */
 const MAX_IDLE_STEPS = 100_000;
 
+/** How the kernel's possible CPUs are grouped into sockets and cores (one socket, no SMT by default). */
+export type MachineShape = Partial<Pick<Topology, 'sockets' | 'threadsPerCore'>>;
+
 /**
  * Make `nrCpus` virtual CPUs (ids 0..nrCpus-1, at most the kernel's possible
  * CPUs) and switch the kernel's locks to virtual time. Call it before any
  * subsystem object caches lock objects (PageAllocator, Percpu, …).
  */
-export function createVirtualCpus(kernel: Kernel, nrCpus: number, profile: CostProfile, topology: Topology = {}, seed = 1): VirtualCpu[] {
+export function createVirtualCpus(kernel: Kernel, nrCpus: number, profile: CostProfile, topology: MachineShape = {}, seed = 1): VirtualCpu[] {
   if (!Number.isInteger(nrCpus) || nrCpus < 1 || nrCpus > kernel.nrCpus) {
     throw new VirtualConfigError(`cannot run ${nrCpus} CPUs on a kernel booted with ${kernel.nrCpus} possible CPUs: boot with nrCpus >= the CPUs to run`);
   }
-  const ctx = new VirtualContext(profile, kernel.nrCpus, topology);
+  const ctx = new VirtualContext(profile, kernel.mem.u8.length, {
+    machineCpus: kernel.nrCpus,
+    sockets: topology.sockets ?? 1,
+    threadsPerCore: topology.threadsPerCore ?? 1,
+  });
   kernel.setLockOps(virtualLockOps(ctx));
   const cpus: VirtualCpu[] = [];
   for (let id = 0; id < nrCpus; id++) {
@@ -59,7 +67,7 @@ export interface VirtualRunOptions {
   warmupOps?: number;
   /** Called at the end of the warm-up, after lock statistics were reset (e.g. to reset latency histograms). */
   onWarmupEnd?: () => void;
-  /** Called when every CPU has stopped, before the programs' finish() (e.g. to read what caches hold). */
+  /** Called when every CPU has stopped, before the programs' finish() (e.g. to read what caches hold and the time splits). */
   onWindowEnd?: () => void;
   /** Called on each CPU right after its program's finish(), before its pending work runs (e.g. to drain caches). */
   onFinish?: (cpu: VirtualCpu) => void;
@@ -131,7 +139,7 @@ class Scheduler {
           continue;
         }
         ctx.horizon = before;
-        cpu.clock = before + this.stepNs;
+        cpu.charge(PART_OTHER, this.stepNs);
         if (i32[this.pendingIdx] !== 0 && before >= this.pendingSince) {
           runPendingWork(cpu, this.pendingIdx);
           if (i32[this.pendingIdx] !== 0) this.pendingSince = cpu.clock;
@@ -161,6 +169,13 @@ class Scheduler {
     this.cpus[0]!.ctx.horizon = t;
     return t;
   }
+
+  /** Start a measured phase: aligned clocks, empty time splits. */
+  startWindow(): number {
+    const t = this.align();
+    for (const c of this.cpus) c.split.reset();
+    return t;
+  }
 }
 
 function checkCount(name: string, v: number | undefined, min: number): void {
@@ -182,11 +197,11 @@ export function runVirtual(opts: VirtualRunOptions): VirtualRunResult {
   checkCount('durationNs', opts.durationNs, 0);
   checkCount('warmupOps', opts.warmupOps, 0);
   const sched = new Scheduler(kernel, cpus, programs);
-  let start = sched.align();
+  let start = sched.startWindow();
   const warmup = opts.warmupOps ?? 0;
   if (warmup > 0) {
     sched.run(warmup, Infinity);
-    start = sched.align();
+    start = sched.startWindow();
     sched.ops.fill(0);
     sched.steps = 0;
     resetLockStats(kernel);

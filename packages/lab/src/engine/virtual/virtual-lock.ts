@@ -14,6 +14,10 @@
 // The hold ends at unlock, which charges spinUnlockNs / mutexUnlockNs and
 // records [g, unlock) as busy on the timeline.
 //
+// Time split (time-split.ts): the wait (and a sleeper's wake-up) is booked to
+// the lock's class, the transfers to `transfers`, the uncontended operations
+// to `percpu` for the allocator's own locks and to `other` for the rest.
+//
 // lock_stat is recorded with the machine layer's functions and the same
 // rules as the threads engine (atomics-lock.ts): a contention is an
 // acquisition that had to wait, its wait runs from the request to the
@@ -28,7 +32,9 @@ import {
   atomicContextName, CpuArea, cpuAreaAddr, LOCK_STAT_CPU_STRIDE, LockError, LockKind, LockWord, lockOwnerOf, lockStatAcquired, lockStatAddr,
   lockStatReleased, lockWordFor, type Cpu, type Kernel, type Lock, type LockOps,
 } from '@percpu-lab/machine';
+import { PCPU_LOCK_CLASSES } from '@percpu-lab/percpu';
 import type { VirtualContext } from './context.js';
+import { PART_OTHER, PART_PERCPU, PART_TRANSFERS } from './time-split.js';
 import { LockTimeline } from './timeline.js';
 import { VirtualCpu } from './virtual-cpu.js';
 import { VirtualConfigError } from './errors.js';
@@ -47,6 +53,8 @@ class VirtualLock implements Lock {
   private readonly dataLines: number;
   private readonly spinWindowNs: number;
   private readonly sleepWakeNs: number;
+  /** Time-split part of the uncontended lock and unlock operations: the percpu path's own locks, or other. */
+  private readonly opPart: number;
   private readonly stat: boolean;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
@@ -77,6 +85,7 @@ class VirtualLock implements Lock {
     this.dataLines = p.lockDataLinesByClass[kernel.lockClassName(this.classId)] ?? p.lockDataLines;
     this.spinWindowNs = p.mutexSpinWindowNs;
     this.sleepWakeNs = p.mutexSleepWakeNs;
+    this.opPart = PCPU_LOCK_CLASSES.includes(kernel.lockClassName(this.classId)) ? PART_PERCPU : PART_OTHER;
     this.stat = kernel.lockStatEnabled;
     this.i32 = m.i32;
     this.f64 = m.f64;
@@ -98,11 +107,12 @@ class VirtualLock implements Lock {
     const pred = this.timeline.pred;
     const bounced = pred !== -1 && pred !== id;
     const transfer = bounced ? this.ctx.transferNs(pred, id) : 0;
-    let acquired = g + this.lockNs + transfer;
-    if (this.mutex && g - t > this.spinWindowNs) acquired += this.sleepWakeNs;
-    this.take(v, g, acquired);
-    if (this.stat) lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, bounced, g > t ? acquired - t : -1);
-    v.clock += this.dataLines * transfer;
+    if (g > t) v.chargeWait(this.classId, this.mutex && g - t > this.spinWindowNs ? g - t + this.sleepWakeNs : g - t);
+    v.charge(this.opPart, this.lockNs);
+    v.charge(PART_TRANSFERS, transfer);
+    this.take(v, g);
+    if (this.stat) lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, bounced, g > t ? v.clock - t : -1);
+    v.charge(PART_TRANSFERS, this.dataLines * transfer);
   }
 
   trylock(cpu: Cpu): boolean {
@@ -114,9 +124,11 @@ class VirtualLock implements Lock {
     const pred = this.timeline.pred;
     const bounced = pred !== -1 && pred !== id;
     const transfer = bounced ? this.ctx.transferNs(pred, id) : 0;
-    this.take(v, t, t + this.lockNs + transfer);
+    v.charge(this.opPart, this.lockNs);
+    v.charge(PART_TRANSFERS, transfer);
+    this.take(v, t);
     if (this.stat) lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, bounced, -1);
-    v.clock += this.dataLines * transfer;
+    v.charge(PART_TRANSFERS, this.dataLines * transfer);
     return true;
   }
 
@@ -132,7 +144,7 @@ class VirtualLock implements Lock {
     this.timeline.insert(this.busyFrom, u, id);
     if (u > this.f64[this.freeAtIdx]!) this.f64[this.freeAtIdx] = u;
     this.i32[this.wordIdx] = 0;
-    v.clock = u + this.unlockNs;
+    v.charge(this.opPart, this.unlockNs);
   }
 
   owner(): number {
@@ -152,9 +164,10 @@ class VirtualLock implements Lock {
     return this.timeline.findFree(t);
   }
 
-  private take(v: VirtualCpu, busyFrom: number, acquired: number): void {
+  /** `v` holds the lock from now (its clock), its busy interval starting at `busyFrom`. */
+  private take(v: VirtualCpu, busyFrom: number): void {
+    const acquired = v.clock;
     this.busyFrom = busyFrom;
-    v.clock = acquired;
     this.i32[this.wordIdx] = lockWordFor(v.id);
     this.i32[this.lastCpuIdx] = v.id;
     this.f64[this.acquiredAtIdx] = acquired;
