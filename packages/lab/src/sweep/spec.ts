@@ -64,7 +64,13 @@ function describe(path: readonly PropertyKey[]): { field: string; flag: string; 
   return m ? { field: top!, ...m } : { field: path.join('.') || '(top level)', flag: '', expect: '' };
 }
 
-/** Validate a parsed sweep file or flag set; the first bad field as one line naming its flag and expectation. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+/** Validate a parsed sweep file or flag set; the first bad field as one line naming its flag, expectation and value. */
 export function parseSweepSpec(raw: unknown, source: string): SweepSpec {
   const r = SweepSpecSchema.safeParse(raw);
   if (r.success) return r.data;
@@ -74,7 +80,8 @@ export function parseSweepSpec(raw: unknown, source: string): SweepSpec {
   }
   const d = describe(issue.path);
   const flag = d.flag ? ` (${d.flag})` : '';
-  throw new SweepSpecError(`${source}: field ${d.field}${flag}: expected ${d.expect || issue.message}`);
+  const got = valueAt(raw, issue.path);
+  throw new SweepSpecError(`${source}: field ${d.field}${flag}: expected ${d.expect || issue.message}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`);
 }
 
 export function pointKey(p: Omit<SweepPoint, 'index' | 'key'>): string {
