@@ -59,6 +59,7 @@ test('a parallel virtual sweep writes the bytes of a serial one', async () => {
 });
 
 test('a shard then a resume give the same files in parallel as serially', async () => {
+  const spec = smallSpec({ run, repeats: 1 });
   const serialDir = tempDir('serial-resumed');
   await sweepInto(serialDir, spec, virtualRunner().runner, { shard: parseShard('1/2') });
   const serial = await sweepInto(serialDir, spec, virtualRunner().runner);
