@@ -1,18 +1,13 @@
 // Plain-text rendering of suite results for the terminal.
+import { textTable } from '@percpu-lab/lab';
 import type { SuiteResult, Target } from './suite.js';
 
-/** Columns padded to their widest cell; numbers right-aligned. */
+/** Columns padded to their widest cell, numbers right-aligned; wider than 120 columns, blocks of whole columns (the lab's tables). */
 export function formatTable(rows: Record<string, string | number>[]): string {
   if (rows.length === 0) return '';
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: string | number | undefined): string => (v === undefined ? '' : String(v));
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: (string | number | undefined)[], header: boolean): string =>
-    vals
-      .map((v, i) => (typeof v === 'number' && !header ? cell(v).padStart(width[i]!) : cell(v).padEnd(width[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(cols, true), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => line(cols.map((c) => r[c]), false))].join('\n');
+  const numeric = cols.map((c) => rows.some((r) => typeof r[c] === 'number'));
+  return textTable(cols.map((title, i) => ({ title, right: numeric[i]! })), rows.map((r) => cols.map((c) => r[c] ?? ''))).join('\n');
 }
 
 export function formatTarget(t: Target): string {
@@ -20,9 +15,9 @@ export function formatTarget(t: Target): string {
   return `${t.met ? 'MET    ' : 'NOT MET'}  ${t.name}: ${fmt(t.measured)}${t.unit} (target ${op} ${fmt(t.limit)}${t.unit})`;
 }
 
+/** A suite's results: its table and notes. Its targets go to the runner's self-check section, printed last. */
 export function formatSuite(name: string, description: string, r: SuiteResult): string {
   const parts = [`== ${name}: ${description}`, formatTable(r.table)];
-  if (r.targets.length > 0) parts.push(r.targets.map(formatTarget).join('\n'));
   if (r.notes.length > 0) parts.push(r.notes.join('\n'));
   return parts.join('\n\n');
 }

@@ -13,7 +13,10 @@ export { SCENARIO_FLAG_OPTIONS, scenarioFromFlags, scenarioFlagHelp } from './sc
 export { expandPoints, pointBase, pointName } from './scenario/points.js';
 export { runScenario, type RunHooks } from './scenario/run.js';
 export { BENCH_CASES } from './scenario/default.js';
-export { runBench, acceptanceLines, roundSpeedups, type BenchOptions, type BenchOutcome } from './scenario/bench.js';
+export {
+  runBench, benchCpus, acceptanceLines, roundSpeedups, SELF_CHECK_HEADING, type BenchOptions, type BenchOutcome,
+} from './scenario/bench.js';
+export { benchCpuCounts, benchPlan } from './scenario/bench-plan.js';
 export type { Workload, WorkloadEnv } from './workloads/types.js';
 export { getWorkload } from './workloads/registry.js';
 export { instantiate, type CpuRun } from './workloads/instantiate.js';
@@ -24,3 +27,4 @@ export * from './results/schema.js';
 export { buildResult } from './results/build.js';
 export { writeResult, defaultOutDir, RESULT_FILE } from './results/write.js';
 export { renderRun, type Detail } from './report/render.js';
+export { textTable, MAX_TABLE_WIDTH, type Cell, type Column } from './report/table.js';

@@ -1,30 +1,24 @@
 // report.html opens from disk in headless Chromium with no network, every
 // chart is a non-empty SVG with drawn marks, and the page logs no error. A
 // screenshot is left in the test's temp directory for a person to look at.
+// The browser comes with `pnpm install` (fixtures/chromium.ts).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { writeSweepReport } from '../src/sweep/write-report.js';
+import { launchChromium } from './fixtures/chromium.js';
 import { virtualRunner } from './fixtures/sweep-virtual.js';
 import { smallSpec, sweepInto, tempDir } from './fixtures/sweep-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
 test('report.html renders every chart in headless Chromium', async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
   const dir = tempDir('report');
   const { store } = await sweepInto(dir, smallSpec({ cpus: [1, 2, 4, 8] }), virtualRunner().runner);
   const written = await writeSweepReport(store, 'test');
   assert.ok(written.chartFiles.length >= 5, `expected five charts, got ${written.chartFiles.length}`);
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  const { browser, found } = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems: string[] = [];
@@ -56,9 +50,9 @@ test('report.html renders every chart in headless Chromium', async () => {
     assert.ok((await page.$$('table.locks tbody tr')).length > 0, 'lock table is empty');
     const screenshot = join(dir, 'report.png');
     await page.screenshot({ path: screenshot, fullPage: true });
-    assert.ok(existsSync(screenshot));
+    assert.ok(existsSync(screenshot) && statSync(screenshot).size > 0, 'no screenshot was written');
     assert.deepEqual(problems, []);
-    process.stdout.write(`# screenshot: ${screenshot}\n`);
+    process.stdout.write(`# ${found.source} Chromium ${browser.version()} (${found.executablePath}); screenshot: ${screenshot}\n`);
   } finally {
     await browser.close();
   }

@@ -39,7 +39,9 @@ const CASES: [string[], RegExp][] = [
   [['run', '--profile', 'kernel'], /--profile: expected only with --engine virtual/],
   [['run', '--bogus'], /Unknown option '--bogus'/],
   [['run', 'stray'], /Unexpected argument 'stray'/],
-  [['bench', '--cpus', '2'], /Unknown option '--cpus'/],
+  [['bench', '--cpus', '1,x'], /--cpus\[1\]: expected .* got "x"/],
+  [['bench', '--cpus', '1,100'], /--cpus: expected at most 64 CPUs on the threads engine/],
+  [['bench', '--bogus'], /Unknown option '--bogus'/],
   // scenario files
   [['run', '--scenario', join(dir, 'missing.yaml')], /cannot read scenario file .*missing\.yaml \(ENOENT\)/],
   [['run', '--scenario', file('broken.yaml', 'cpus: [1, 2\nworkload: doexec\n')], /broken\.yaml: not valid JSON or YAML/],

@@ -33,7 +33,7 @@ test('resume and shard/merge give the rows of one unsharded sweep', async () => 
   const shardDirs: string[] = [];
   for (let i = 1; i <= 3; i++) {
     const d = tempDir(`shard${i}`);
-    await sweepInto(d, spec, virtualRunner().runner, parseShard(`${i}/3`));
+    await sweepInto(d, spec, virtualRunner().runner, { shard: parseShard(`${i}/3`) });
     shardDirs.push(d);
   }
   const merged = mergeSweeps(tempDir('merged'), shardDirs);

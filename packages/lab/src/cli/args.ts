@@ -1,11 +1,33 @@
 // Flag parsing with the CLI's error conventions: a node:util parseArgs
 // error becomes a UsageError naming the command, and numeric and choice
 // flags are checked with a message that says what is allowed.
+//
+// parseArgs refuses `--cpus -1` as ambiguous: the value looks like a flag.
+// A negative number is never a flag here, so a value flag followed by one
+// takes it as its value (as if written `--cpus=-1`), and the flag's own
+// check then says what is wrong with it.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Strict<O extends Options> = { args: string[]; options: O; strict: true; allowPositionals: false };
+
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+function withNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && options[arg.slice(2)]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
 
 /**
  * parseArgs(argv) for `command` with `options`, no positionals; its errors
@@ -13,7 +35,7 @@ type Strict<O extends Options> = { args: string[]; options: O; strict: true; all
  */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O): ReturnType<typeof parseArgs<Strict<O>>> {
   try {
-    return parseArgs<Strict<O>>({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs<Strict<O>>({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals: false });
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new UsageError(`${command}: ${msg} (see percpu-lab ${command} --help)`);

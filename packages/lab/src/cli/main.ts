@@ -18,6 +18,7 @@ import { mergeCommand } from './merge.js';
 import { checkCommand } from './check.js';
 import { baselineCommand } from './baseline.js';
 import { replayCommand } from '@percpu-lab/percpu';
+import { toolVersion } from '../results/host.js';
 
 const COMMANDS: Command[] = [
   runCommand,
@@ -34,6 +35,7 @@ function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'usage: percpu-lab [--debug] <command> [flags]',
+    '       percpu-lab --version',
     '',
     'Emulates a multi-CPU Linux kernel on worker threads to measure the percpu',
     'allocator and SLUB under real contention.',
@@ -42,7 +44,8 @@ function globalHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `percpu-lab <command> --help` for its flags.',
-    '  --debug   print the stack trace of an internal error',
+    '  --debug       print the stack trace of an internal error',
+    '  -V, --version print the version and exit',
   ].join('\n');
 }
 
@@ -51,6 +54,10 @@ function dispatch(argv: string[]): Promise<number> {
   if (first === undefined) throw new UsageError('no command given; see percpu-lab --help');
   if (first === '--help' || first === '-h') {
     process.stdout.write(`${globalHelp()}\n`);
+    return Promise.resolve(0);
+  }
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`percpu-lab ${toolVersion()}\n`);
     return Promise.resolve(0);
   }
   if (first === 'help') return dispatch(rest.length > 0 ? [rest[0]!, '--help'] : ['--help']);

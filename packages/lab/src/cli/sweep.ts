@@ -1,6 +1,6 @@
 // `percpu-lab sweep`: run a scalability sweep into an output directory, then
 // write its summary, charts and report. See SWEEP_USAGE.
-import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { PRESETS } from '../sweep/presets.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { BarProgress, LineProgress, pointWeight, type SweepProgress } from '../sweep/progress.js';
@@ -13,6 +13,7 @@ import { SweepStore } from '../sweep/store.js';
 import { engineRunner } from '../sweep/engine-runner.js';
 import { writeSweepReport } from '../sweep/write-report.js';
 import { SCENARIO_FLAG_OPTIONS, scenarioFlagHelp } from '../scenario/flags.js';
+import { intFlag, parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 
 export const SWEEP_USAGE = `usage: percpu-lab sweep [--preset NAME | --file FILE] [run flags] [--out DIR] [options]
@@ -27,6 +28,9 @@ Rerunning the same command resumes: points already in DIR are skipped.
                           strategies, cpus, repeats, noiseThreshold and run (run options)
   --out DIR               output directory (default results/sweep-<name>)
   --shard i/n             run only slice i of n (merge the slices with percpu-lab merge)
+  --jobs N                virtual-engine points run N at a time, on worker threads (default: the
+                          host's cores, here ${availableParallelism()}); 1 runs them one by one. Results are the same
+                          either way. Threads-engine points always run one at a time, alone.
   --repeats N             runs per point; the report shows the median and flags noisy points
   --noise-threshold X     spread (max-min)/median above which a point is noisy (default 0.1)
   --workload a,b          workloads (lists allowed here)
@@ -48,19 +52,17 @@ function progressFor(spec: SweepSpec, todoWeight: number, doneWeight: number): S
 }
 
 async function sweep(argv: string[]): Promise<number> {
-  const { values: parsed } = parseArgs({
-    args: argv,
-    options: {
-      ...SCENARIO_FLAG_OPTIONS,
-      preset: { type: 'string' },
-      file: { type: 'string' },
-      shard: { type: 'string' },
-      repeats: { type: 'string' },
-      'noise-threshold': { type: 'string' },
-      'no-report': { type: 'boolean' },
-      'print-spec': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values: parsed } = parseCommandArgs('sweep', argv, {
+    ...SCENARIO_FLAG_OPTIONS,
+    preset: { type: 'string' },
+    file: { type: 'string' },
+    shard: { type: 'string' },
+    jobs: { type: 'string' },
+    repeats: { type: 'string' },
+    'noise-threshold': { type: 'string' },
+    'no-report': { type: 'boolean' },
+    'print-spec': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   const values = parsed as Record<string, string | boolean | undefined>;
   if (values.help) {
@@ -73,6 +75,7 @@ async function sweep(argv: string[]): Promise<number> {
     return 0;
   }
   const shard = typeof values.shard === 'string' ? parseShard(values.shard) : undefined;
+  const jobs = intFlag('sweep', 'jobs', values.jobs as string | undefined, availableParallelism(), 1, 1024);
   const out = typeof values.out === 'string' ? values.out : `results/sweep-${spec.name}`;
   const store = SweepStore.open(out, spec);
 
@@ -81,7 +84,11 @@ async function sweep(argv: string[]): Promise<number> {
   const progress = progressFor(spec, weightOf(false), weightOf(true));
   let code = 0;
   try {
-    const r = await runSweep(store, engineRunner({ log: (l) => process.stderr.write(`${l}\n`) }), { progress, now: () => performance.now(), ...(shard ? { shard } : {}) });
+    const runner = engineRunner({ jobs });
+    const log = (l: string) => process.stderr.write(`${l}\n`);
+    const r = await runSweep(store, runner.run, { progress, now: () => performance.now(), jobs, log, ...(shard ? { shard } : {}) }).finally(
+      () => runner.close(),
+    );
     const where = shard ? ` (shard ${shard.index}/${shard.count})` : '';
     process.stdout.write(`sweep ${spec.name}${where}: ${r.total} points, ${r.skipped} already done, ${r.ran} run in ${(r.elapsedMs / 1000).toFixed(1)} s\n`);
   } catch (e) {

@@ -1,8 +1,11 @@
 // The terminal summary of a run: a header saying what ran where, the
 // scaling table (strategies as rows, CPU counts side by side), then one
 // table per CPU count comparing the strategies on throughput, latency,
-// contended locks, percpu memory and the post-run checks.
+// contended locks, percpu memory and the post-run checks. Up to 8 CPUs a
+// point shows every CPU's throughput; beyond, their min / median / max
+// (every CPU's figure stays in result.json).
 import type { ResultPoint, RunResult } from '../results/schema.js';
+import { spreadOf } from '../sweep/aggregate.js';
 import { textTable, type Cell } from './table.js';
 import { timeSplitTable } from './time-split.js';
 import { autoTime, bytes, percent, rate } from './units.js';
@@ -43,7 +46,8 @@ export function scalingTable(points: readonly ResultPoint[]): string[] {
   const columns = [
     { title: 'strategy' },
     ...counts.map((c) => ({ title: `${c} CPU${c > 1 ? 's' : ''}`, right: true })),
-    ...multi.flatMap((c) => [{ title: `speedup@${c}`, right: true }, { title: `eff@${c}`, right: true }]),
+    // Speedup and efficiency share a cell, so a table cut into blocks never parts them.
+    ...multi.map((c) => ({ title: `speedup@${c}  eff`, right: true })),
   ];
   const rows = strategies.map((s): Cell[] => [
     s,
@@ -51,9 +55,10 @@ export function scalingTable(points: readonly ResultPoint[]): string[] {
       const p = at(s, c);
       return p === undefined ? '-' : `${rate(p.throughput)}${p.status === 'complete' ? '' : ' (partial)'}`;
     }),
-    ...multi.flatMap((c) => {
+    ...multi.map((c) => {
       const p = at(s, c);
-      return [p?.speedup == null ? '-' : `${p.speedup.toFixed(2)}x`, p?.efficiency == null ? '-' : percent(p.efficiency, 0)];
+      const speedup = p?.speedup == null ? '-' : `${p.speedup.toFixed(2)}x`;
+      return `${speedup} ${(p?.efficiency == null ? '-' : percent(p.efficiency, 0)).padStart(4)}`;
     }),
   ]);
   return textTable(columns, rows, '  ');
@@ -74,12 +79,23 @@ function checks(p: ResultPoint): string {
 
 const time = (ns: number | undefined) => (ns === undefined ? '-' : autoTime(ns).replace(' ', ''));
 
+/** Beyond this many CPUs a point's per-CPU throughputs print as min / median / max. */
+export const PER_CPU_LISTED = 8;
+
+function perCpuThroughput(p: ResultPoint): string {
+  const t = p.perCpu.map((c) => c.throughput);
+  if (t.length <= PER_CPU_LISTED) return t.map(rate).join(' ');
+  const s = spreadOf(t);
+  return [s.min, s.median, s.max].map(rate).join(' / ');
+}
+
 /** One CPU count: the strategies compared on everything a point measures. */
 export function cpuCountTable(points: readonly ResultPoint[]): string[] {
   const ops = [...new Set(points.flatMap((p) => Object.keys(p.latency)))];
   const threads = points.some((p) => p.warmup !== undefined);
+  const summarised = points.some((p) => p.perCpu.length > PER_CPU_LISTED);
   const columns = [
-    { title: 'strategy' }, { title: 'ops/s', right: true }, { title: 'per CPU', right: true },
+    { title: 'strategy' }, { title: 'ops/s', right: true }, { title: summarised ? 'per CPU min / med / max' : 'per CPU', right: true },
     ...ops.map((o) => ({ title: `${o} p50/p99`, right: true })),
     { title: 'contended locks (contentions, CPU time waiting)' },
     { title: 'percpu used', right: true }, { title: 'parked', right: true }, { title: 'checks' },
@@ -88,7 +104,7 @@ export function cpuCountTable(points: readonly ResultPoint[]): string[] {
   const rows = points.map((p): Cell[] => [
     p.strategy,
     rate(p.throughput),
-    p.perCpu.map((c) => rate(c.throughput)).join(' '),
+    perCpuThroughput(p),
     ...ops.map((o) => `${time(p.latency[o]?.p50Ns)} / ${time(p.latency[o]?.p99Ns)}`),
     contended(p),
     bytes(p.percpu.bytesInUse),

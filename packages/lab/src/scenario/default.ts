@@ -1,5 +1,6 @@
-// The built-in scenario `pnpm bench` and `percpu-lab bench` run: doexec on
-// 1 and 2 CPUs with every strategy, twice — once with the derived default
+// The built-in scenario `pnpm bench` and `percpu-lab bench` run: doexec
+// with every strategy, on the CPU counts bench-plan.ts picks for the host
+// (1, 2, 4, … up to its cores), twice — once with the derived default
 // work per cycle (the realistic case, where the percpu path is ~4 % of a
 // 1-CPU cycle) and once with --work-ns 2000 (allocator-heavy, where the
 // global percpu locks decide scaling). The allocator-heavy case gives the
@@ -7,8 +8,8 @@
 // one 1-CPU point of a fresh worker can land ±25 % off another (V8 makes
 // different optimisation choices per worker). Sized by duration so the
 // whole bench, microbenchmarks included, stays within two minutes on a
-// 2-core host.
-/** Seconds each point measures. */
+// 2-core host; bench-plan.ts shortens the windows when there are more counts.
+/** Seconds each point measures when the CPU counts are few. */
 export const BENCH_POINT_SECONDS = 1;
 /** Rounds of the allocator-heavy case; the acceptance speedups are their medians. */
 export const ALLOCATOR_HEAVY_ROUNDS = 3;
@@ -26,7 +27,7 @@ export const ALLOCATOR_HEAVY_WORK_NS = 2000;
 
 export interface BenchCase {
   title: string;
-  /** Scenario fields on top of the defaults (strategies: all). */
+  /** Scenario fields on top of the defaults (strategies: all); the bench plan sets the cases' cpus and duration. */
   input: Record<string, unknown>;
   /** Times the whole case runs; speedups are reported per round and as medians. */
   rounds: number;
@@ -35,13 +36,13 @@ export interface BenchCase {
 export const BENCH_CASES: readonly BenchCase[] = [
   {
     title: 'doexec, default work per cycle (percpu path ≈ 4 % of a 1-CPU cycle)',
-    input: { workload: 'doexec', cpus: [1, 2], duration: BENCH_POINT_SECONDS, warmup: BENCH_WARMUP_OPS },
+    input: { workload: 'doexec', warmup: BENCH_WARMUP_OPS },
     rounds: 1,
   },
   {
     title: `doexec, allocator-heavy (--work-ns ${ALLOCATOR_HEAVY_WORK_NS})`,
     input: {
-      workload: 'doexec', cpus: [1, 2], duration: BENCH_POINT_SECONDS, warmup: ALLOCATOR_HEAVY_WARMUP_OPS, workNs: ALLOCATOR_HEAVY_WORK_NS,
+      workload: 'doexec', warmup: ALLOCATOR_HEAVY_WARMUP_OPS, workNs: ALLOCATOR_HEAVY_WORK_NS,
     },
     rounds: ALLOCATOR_HEAVY_ROUNDS,
   },

@@ -3,33 +3,61 @@
 // run's own runScenario), so a sweep point and a run of the same flags are
 // the same measurement.
 //
-// The doexec work per cycle, when the sweep leaves it to be derived, is
-// derived by the first point run for each workload and engine and then
-// pinned for the rest, so every point of a series does the same work.
+// With more than one job, virtual-engine points run on a pool of worker
+// threads (point-worker.ts), so a sweep uses every host core. A virtual
+// point is one deterministic single-threaded computation: where it runs
+// changes nothing in its result. Worker threads rather than child
+// processes: a worker starts in tens of milliseconds, loads the lab once and
+// then serves many points, and its result comes back by structured clone
+// with no protocol of our own; a process per point would buy only a
+// separate heap, which a computation that touches no shared state does not
+// need. Threads-engine points always run here, one at a time: their CPUs
+// need the host's cores to themselves.
 import { listStrategies } from '@percpu-lab/mm';
+import { Piscina } from 'piscina';
 import type { RunResult } from '../results/schema.js';
+import { ScenarioError } from '../scenario/errors.js';
 import { runScenario } from '../scenario/run.js';
 import { parseScenario } from '../scenario/validate.js';
-import type { PointRunner } from './run.js';
+import type { PointOutcome } from './point-worker.js';
+import { runsAlongside, type PointRunner } from './run.js';
 
-export interface EngineRunnerOptions {
-  /** Lines worth showing once (how the work per cycle was derived). */
-  log: (line: string) => void;
+const POINT_WORKER = new URL('./point-worker.js', import.meta.url);
+
+/** Validate and run one point's scenario input in this thread. */
+export function runPointScenario(input: Record<string, unknown>): Promise<RunResult> {
+  const scenario = parseScenario(input, { file: null, fromFlags: new Set(), strategies: listStrategies().map((s) => s.name) });
+  return runScenario(scenario, { log: () => {} });
 }
 
-export function engineRunner(opts: EngineRunnerOptions): PointRunner {
-  const strategies = listStrategies().map((s) => s.name);
-  const pinnedWorkNs = new Map<string, number>();
-  return async (point, input) => {
-    const series = `${point.workload}/${point.engine}`;
-    const pinned = pinnedWorkNs.get(series);
-    const raw = input.workNs === undefined && pinned !== undefined ? { ...input, workNs: pinned } : input;
-    const scenario = parseScenario(raw, { file: null, fromFlags: new Set(), strategies });
-    const result: RunResult = await runScenario(scenario, { log: () => {} });
-    if (result.workNs?.derived && pinned === undefined) {
-      pinnedWorkNs.set(series, result.workNs.value);
-      for (const line of result.workNs.derivation) opts.log(line);
-    }
-    return result;
+/** An error thrown in a point worker, raised again here with the worker's name, message and stack. */
+function raised(o: Extract<PointOutcome, { ok: false }>): Error {
+  if (o.lines !== null) return new ScenarioError(o.lines);
+  const e = new Error(o.message);
+  e.name = o.name;
+  e.stack = o.stack;
+  return e;
+}
+
+export interface EngineRunner {
+  run: PointRunner;
+  /** Stop the worker threads, if any were started. */
+  close(): Promise<void>;
+}
+
+/** Points that may run alongside others go to a pool of `jobs` worker threads (started on first use); the rest run here. */
+export function engineRunner(opts: { jobs: number }): EngineRunner {
+  let pool: Piscina | undefined;
+  const pooled = async (input: Record<string, unknown>): Promise<RunResult> => {
+    pool ??= new Piscina({ filename: POINT_WORKER.href, minThreads: 1, maxThreads: opts.jobs, idleTimeout: Infinity });
+    const o = (await pool.run(input)) as PointOutcome;
+    if (!o.ok) throw raised(o);
+    return o.result;
+  };
+  return {
+    run: (point, input) => (opts.jobs > 1 && runsAlongside(point) ? pooled(input) : runPointScenario(input)),
+    close: async () => {
+      await pool?.destroy();
+    },
   };
 }

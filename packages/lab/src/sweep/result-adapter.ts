@@ -92,3 +92,9 @@ export function resultMeta(json: unknown, source: string): ResultMeta {
   const r = parse(json, source);
   return { toolVersion: r.tool.version, engine: r.engine, host: r.host, scenario: r.scenario, oversubscribed: r.oversubscribed };
 }
+
+/** The work per cycle a result derived itself (value and the lines explaining it), or null when it was given or not needed. */
+export function derivedWorkNs(json: unknown): { value: number; lines: string[] } | null {
+  const w = (json as Partial<RunResult> | null)?.workNs;
+  return w?.derived ? { value: w.value, lines: w.derivation } : null;
+}

@@ -1,14 +1,24 @@
 // Runs a sweep: every point of the matrix (or of one shard of it) that the
 // output directory does not hold yet, one engine run per point, each result
 // saved as soon as it is known. Stopping a sweep at any moment loses at most
-// the point in flight; running the same command again picks up from there.
+// the points in flight; running the same command again picks up from there.
+//
+// Virtual-engine points run `jobs` at a time (the runner puts them on worker
+// threads); threads-engine points run one at a time and never alongside
+// another point. Running points side by side must not change a byte of any
+// result, so two things keep the order a serial sweep has: the doexec work
+// per cycle, when the sweep leaves it to be derived, is derived by the first
+// point still to run in each series (workload, engine) and then pinned for
+// the rest of the series, which wait for it; and every other input of a
+// point depends on the point alone. Among themselves the parallel points go
+// heaviest first, so the lanes finish together.
 import { si } from '../charts/format.js';
 import { SweepPointFailed } from './errors.js';
-import { incompleteReason, resultPoints } from './result-adapter.js';
+import { pointWeight, type SweepProgress } from './progress.js';
+import { derivedWorkNs, incompleteReason, resultPoints } from './result-adapter.js';
 import { shardPoints, type Shard } from './shard.js';
 import { sweepPoints, type SweepPoint, type SweepSpec } from './spec.js';
 import type { SweepStore } from './store.js';
-import type { SweepProgress } from './progress.js';
 
 /** Runs one point on its engine and returns the engine's result JSON. */
 export type PointRunner = (point: SweepPoint, scenario: Record<string, unknown>) => Promise<unknown>;
@@ -18,6 +28,10 @@ export interface SweepRunOptions {
   progress: SweepProgress;
   /** Wall-clock milliseconds, for the per-point timing in progress lines. */
   now: () => number;
+  /** Points that may run alongside others (virtual engine) run this many at a time; 1 runs the sweep serially. */
+  jobs: number;
+  /** Lines worth showing once (how the work per cycle was derived). */
+  log: (line: string) => void;
 }
 
 export interface SweepRunSummary {
@@ -28,6 +42,11 @@ export interface SweepRunSummary {
   ran: number;
   /** Wall-clock time of the points run now (ms). */
   elapsedMs: number;
+}
+
+/** Virtual points are deterministic computations in one thread; threads points need the host's cores to themselves. */
+export function runsAlongside(p: SweepPoint): boolean {
+  return p.engine === 'virtual';
 }
 
 /**
@@ -56,15 +75,65 @@ function pointLine(p: SweepPoint, result: unknown, ms: number, key: string): str
   return `${p.workload} ${p.engine} ${p.strategy} cpus=${p.cpus} r${p.repeat}: ${si(view.throughput)} lifetimes/s (${(ms / 1000).toFixed(2)} s)`;
 }
 
+const seriesOf = (p: SweepPoint): string => `${p.workload}/${p.engine}`;
+
+/** The first point of each series (it may derive the work the others wait for), then the rest heaviest first. */
+function laneOrder(spec: SweepSpec, points: readonly SweepPoint[]): SweepPoint[] {
+  const first = new Map<string, SweepPoint>();
+  for (const p of points) if (!first.has(seriesOf(p))) first.set(seriesOf(p), p);
+  const leads = new Set(first.values());
+  const rest = points.filter((p) => !leads.has(p)).sort((a, b) => pointWeight(spec, b) - pointWeight(spec, a));
+  return [...leads, ...rest];
+}
+
+/**
+ * Run `points` in order on `lanes` lanes. The first failure stops every lane
+ * from taking a new point; points in flight finish (and are saved), then the
+ * failure is thrown.
+ */
+async function runLanes(points: readonly SweepPoint[], lanes: number, run: (p: SweepPoint, stopped: () => boolean) => Promise<void>): Promise<void> {
+  const queue = [...points];
+  const failures: unknown[] = [];
+  const stopped = () => failures.length > 0;
+  const lane = async () => {
+    for (let p = queue.shift(); p !== undefined && !stopped(); p = queue.shift()) {
+      try {
+        await run(p, stopped);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (stopped()) throw failures[0];
+}
+
 export async function runSweep(store: SweepStore, runner: PointRunner, opts: SweepRunOptions): Promise<SweepRunSummary> {
-  const points = shardPoints(sweepPoints(store.spec), opts.shard);
+  const spec = store.spec;
+  const points = shardPoints(sweepPoints(spec), opts.shard);
   const todo = points.filter((p) => !store.has(p.key));
-  opts.progress.start(points.length, points.length - todo.length);
-  const t0 = opts.now();
-  try {
-    for (const p of todo) {
+  const alongside = opts.jobs > 1 ? todo.filter(runsAlongside) : [];
+  const alone = todo.filter((p) => !alongside.includes(p));
+  // Per series, what its first point left the others: the work per cycle it derived (null: given, or not an
+  // mm-cycle workload), or 'failed' when it did not complete and the sweep is stopping.
+  const pinned = new Map<string, Promise<number | null | 'failed'>>();
+  let ran = 0;
+
+  const runPoint = async (p: SweepPoint, stopped: () => boolean): Promise<void> => {
+    let input = pointScenario(spec, p);
+    let settle: ((workNs: number | null | 'failed') => void) | undefined;
+    if (input.workNs === undefined) {
+      const pin = pinned.get(seriesOf(p));
+      if (pin === undefined) pinned.set(seriesOf(p), new Promise((resolve) => (settle = resolve)));
+      else {
+        const workNs = await pin;
+        if (workNs === 'failed' || stopped()) return;
+        if (workNs !== null) input = { ...input, workNs };
+      }
+    }
+    try {
       const start = opts.now();
-      const result = await runner(p, pointScenario(store.spec, p));
+      const result = await runner(p, input);
       const failed = incompleteReason(result);
       if (failed) {
         throw new SweepPointFailed(`point ${p.key} did not complete (${failed}); finished points are saved, rerun the same command to resume`);
@@ -72,10 +141,24 @@ export async function runSweep(store: SweepStore, runner: PointRunner, opts: Swe
       // Validate before saving, so a resumed sweep never trusts a file the report cannot read.
       const line = pointLine(p, result, opts.now() - start, p.key);
       store.write(p.key, result);
+      ran++;
+      const derived = derivedWorkNs(result);
+      if (settle && derived) for (const l of derived.lines) opts.log(l);
+      settle?.(derived?.value ?? null);
       opts.progress.pointDone(p, line);
+    } finally {
+      // A no-op after success (a promise settles once).
+      settle?.('failed');
     }
+  };
+
+  opts.progress.start(points.length, points.length - todo.length);
+  const t0 = opts.now();
+  try {
+    await runLanes(alone, 1, runPoint);
+    await runLanes(laneOrder(spec, alongside), Math.min(opts.jobs, alongside.length), runPoint);
   } finally {
     opts.progress.stop();
   }
-  return { total: points.length, skipped: points.length - todo.length, ran: todo.length, elapsedMs: opts.now() - t0 };
+  return { total: points.length, skipped: points.length - todo.length, ran, elapsedMs: opts.now() - t0 };
 }

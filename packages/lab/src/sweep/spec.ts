@@ -18,8 +18,14 @@ const positiveInts = z.array(z.number().int().min(1).max(MAX_CPUS)).min(1);
 const RunOptions = ScenarioInput.omit({ workload: true, strategies: true, cpus: true, engine: true, out: true });
 const names = z.array(z.string().min(1)).min(1);
 
+/**
+ * A sweep's name becomes its default output directory, results/sweep-<name>:
+ * no path separator, no leading dot, so the name can never point elsewhere.
+ */
+const SWEEP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export const SweepSpecSchema = z.strictObject({
-  name: z.string().min(1).default('custom'),
+  name: z.string().regex(SWEEP_NAME).default('custom'),
   workloads: z.array(z.enum(WORKLOAD_NAMES)).min(1),
   strategies: names,
   cpus: positiveInts,
@@ -51,7 +57,7 @@ export interface SweepPoint {
 
 /** The flag that sets each matrix field, and what it expects (the run's own wording where the run has the field). */
 const MATRIX_FIELDS: Record<string, { flag: string; expect: string }> = {
-  name: { flag: '--file', expect: 'a non-empty name' },
+  name: { flag: '--file', expect: "a name of letters, digits, '.', '_' and '-', starting with a letter or digit (it names the directory results/sweep-<name>)" },
   workloads: { flag: '--workload', expect: `a non-empty list of ${WORKLOAD_NAMES.join(', ')}` },
   engines: { flag: '--engine', expect: `a non-empty list of ${ENGINE_NAMES.join(', ')}` },
   strategies: { flag: '--strategy', expect: FIELDS.strategies.expect },
@@ -70,7 +76,13 @@ function describe(path: readonly PropertyKey[]): { field: string; flag: string; 
   return m ? { field: top!, ...m } : { field: path.join('.') || '(top level)', flag: '', expect: '' };
 }
 
-/** Validate a parsed sweep file or flag set; the first bad field as one line naming its flag and expectation. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+/** Validate a parsed sweep file or flag set; the first bad field as one line naming its flag, expectation and value. */
 export function parseSweepSpec(raw: unknown, source: string): SweepSpec {
   const r = SweepSpecSchema.safeParse(raw);
   if (r.success) return r.data;
@@ -80,7 +92,8 @@ export function parseSweepSpec(raw: unknown, source: string): SweepSpec {
   }
   const d = describe(issue.path);
   const flag = d.flag ? ` (${d.flag})` : '';
-  throw new SweepSpecError(`${source}: field ${d.field}${flag}: expected ${d.expect || issue.message}`);
+  const got = valueAt(raw, issue.path);
+  throw new SweepSpecError(`${source}: field ${d.field}${flag}: expected ${d.expect || issue.message}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`);
 }
 
 export function pointKey(p: Omit<SweepPoint, 'index' | 'key'>): string {
