@@ -84,7 +84,7 @@ async function sweep(argv: string[]): Promise<number> {
   const progress = progressFor(spec, weightOf(false), weightOf(true));
   let code = 0;
   try {
-    const runner = engineRunner({ jobs });
+    const runner = engineRunner({ jobs, strategyFiles: Object.values(spec.strategyFiles ?? {}) });
     const log = (l: string) => process.stderr.write(`${l}\n`);
     const r = await runSweep(store, runner.run, { progress, now: () => performance.now(), jobs, log, ...(shard ? { shard } : {}) }).finally(
       () => runner.close(),

@@ -19,7 +19,8 @@ import type { RunResult } from '../results/schema.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { runScenario } from '../scenario/run.js';
 import { parseScenario } from '../scenario/validate.js';
-import type { PointOutcome } from './point-worker.js';
+import type { StrategySource } from '../strategies/file.js';
+import type { PointOutcome, PointTask } from './point-worker.js';
 import { runsAlongside, type PointRunner } from './run.js';
 
 const POINT_WORKER = new URL('./point-worker.js', import.meta.url);
@@ -45,12 +46,18 @@ export interface EngineRunner {
   close(): Promise<void>;
 }
 
-/** Points that may run alongside others go to a pool of `jobs` worker threads (started on first use); the rest run here. */
-export function engineRunner(opts: { jobs: number }): EngineRunner {
+/**
+ * Points that may run alongside others go to a pool of `jobs` worker threads
+ * (started on first use); the rest run here. `strategyFiles` are the sweep's
+ * strategies loaded by path: a worker registers them (and checks their
+ * hashes) before it runs a point, as the main thread did.
+ */
+export function engineRunner(opts: { jobs: number; strategyFiles?: readonly StrategySource[] }): EngineRunner {
   let pool: Piscina | undefined;
+  const files = opts.strategyFiles ?? [];
   const pooled = async (input: Record<string, unknown>): Promise<RunResult> => {
     pool ??= new Piscina({ filename: POINT_WORKER.href, minThreads: 1, maxThreads: opts.jobs, idleTimeout: Infinity });
-    const o = (await pool.run(input)) as PointOutcome;
+    const o = (await pool.run({ input, files } satisfies PointTask)) as PointOutcome;
     if (!o.ok) throw raised(o);
     return o.result;
   };

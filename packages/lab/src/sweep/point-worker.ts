@@ -4,14 +4,22 @@
 // problem) from a bug exactly as it does for a point run in its own thread.
 import type { RunResult } from '../results/schema.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { loadStrategyFile, type StrategySource } from '../strategies/file.js';
 import { runPointScenario } from './engine-runner.js';
 
 export type PointOutcome =
   | { ok: true; result: RunResult }
   | { ok: false; name: string; message: string; stack: string | undefined; lines: string[] | null };
 
-export default async function runPoint(input: Record<string, unknown>): Promise<PointOutcome> {
+/** One point: its scenario input, and the strategy files to register first. */
+export interface PointTask {
+  input: Record<string, unknown>;
+  files: readonly StrategySource[];
+}
+
+export default async function runPoint({ input, files }: PointTask): Promise<PointOutcome> {
   try {
+    for (const f of files) await loadStrategyFile(f.path, f.sha256);
     return { ok: true, result: await runPointScenario(input) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
