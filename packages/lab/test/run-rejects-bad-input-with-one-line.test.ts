@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percpuLabAsync, type CliRun } from './fixtures/run-helpers.js';
+import { assertOneLineUsageErrors } from './fixtures/run-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'percpu-lab-bad-input-'));
 function file(name: string, text: string): string {
@@ -58,20 +58,5 @@ const CASES: [string[], RegExp][] = [
 
 test(`${CASES.length} bad inputs each exit 2 with one line and no stack trace`, async () => {
   assert.ok(CASES.length >= 20);
-  const runs: CliRun[] = [];
-  // A few children at a time: enough to overlap start-up, few enough for a 2-core host.
-  for (let i = 0; i < CASES.length; i += 4) {
-    runs.push(...(await Promise.all(CASES.slice(i, i + 4).map(([args]) => percpuLabAsync(args)))));
-  }
-  CASES.forEach(([args, want], i) => {
-    const r = runs[i]!;
-    const what = `percpu-lab ${args.join(' ')}\nstderr: ${r.stderr}`;
-    assert.equal(r.status, 2, what);
-    assert.equal(r.stdout, '', what);
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 1, what);
-    assert.match(lines[0]!, /^percpu-lab/, what);
-    assert.match(lines[0]!, want, what);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, what);
-  });
+  await assertOneLineUsageErrors(CASES, /^percpu-lab/);
 });

@@ -4,12 +4,11 @@
 // through the real CLI (run on both engines, and sweep): exit 2, one line on
 // stderr naming the file and what is wrong, nothing on stdout.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percpuLabAsync, type CliRun } from './fixtures/run-helpers.js';
+import { assertOneLineUsageErrors } from './fixtures/run-helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/strategies/${name}`, import.meta.url));
 const outside = mkdtempSync(join(tmpdir(), 'percpu-lab-strategy-file-'));
@@ -34,18 +33,5 @@ const CASES: [string[], RegExp][] = [
 ];
 
 test(`${CASES.length} bad strategy files each exit 2 with one line naming the file`, async () => {
-  const runs: CliRun[] = [];
-  for (let i = 0; i < CASES.length; i += 4) {
-    runs.push(...(await Promise.all(CASES.slice(i, i + 4).map(([args]) => percpuLabAsync(args)))));
-  }
-  CASES.forEach(([args, want], i) => {
-    const r = runs[i]!;
-    const what = `percpu-lab ${args.join(' ')}\nstderr: ${r.stderr}`;
-    assert.equal(r.status, 2, what);
-    assert.equal(r.stdout, '', what);
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 1, what);
-    assert.match(lines[0]!, /^percpu-lab (run|sweep): strategy file /, what);
-    assert.match(lines[0]!, want, what);
-  });
+  await assertOneLineUsageErrors(CASES, /^percpu-lab (run|sweep): strategy file /);
 });
