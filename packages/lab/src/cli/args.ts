@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Strict<O extends Options> = { args: string[]; options: O; strict: true; allowPositionals: false };
+type Strict<O extends Options, P extends boolean> = { args: string[]; options: O; strict: true; allowPositionals: P };
 
 const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 
@@ -30,14 +30,21 @@ function withNegativeValues(argv: readonly string[], options: Options): string[]
 }
 
 /**
- * parseArgs(argv) for `command` with `options`, no positionals; its errors
- * (unknown flag, missing value) become a UsageError pointing at the help.
+ * parseArgs(argv) for `command` with `options`, positional arguments only
+ * when `allowPositionals`; its errors (unknown flag, missing value, a stray
+ * argument) become a UsageError pointing at the help.
  */
-export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O): ReturnType<typeof parseArgs<Strict<O>>> {
+export function parseCommandArgs<O extends Options, P extends boolean = false>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals: P = false as P,
+): ReturnType<typeof parseArgs<Strict<O, P>>> {
   try {
-    return parseArgs<Strict<O>>({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals: false });
+    return parseArgs<Strict<O, P>>({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals });
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    // Drop node's hint about positionals starting with '-': none of ours do.
+    const msg = (e instanceof Error ? e.message.split('\n')[0]! : String(e)).replace(/\. To specify a positional argument.*$/, '');
     throw new UsageError(`${command}: ${msg} (see percpu-lab ${command} --help)`);
   }
 }

@@ -4,13 +4,13 @@
 // --out to a temporary file and checks that against the committed one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { listStrategies } from '@percpu-lab/mm';
 import { BASELINE_FILE, BASELINE_SCENARIO } from '../check/baseline-scenario.js';
 import { runScenario } from '../scenario/run.js';
 import { parseScenario } from '../scenario/validate.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { incompleteReason } from '../sweep/result-adapter.js';
+import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 
 export const BASELINE_USAGE = `usage: percpu-lab baseline [--out FILE]
@@ -28,7 +28,7 @@ export function baselineMain(argv: string[]): Promise<number> {
 }
 
 async function baseline(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseCommandArgs('baseline', argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     process.stdout.write(`${BASELINE_USAGE}\n`);
     return 0;

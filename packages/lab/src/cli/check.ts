@@ -2,10 +2,10 @@
 // Prints a markdown table for a pull-request comment (or JSON), and exits
 // 0 when every metric is within tolerance, 1 on a regression, 2 when the
 // inputs cannot be compared (unreadable, corrupted, or unrelated files).
-import { parseArgs } from 'node:util';
 import { runCheck } from '../check/check.js';
 import { checkMarkdown } from '../check/markdown.js';
 import { withBadInput } from '../sweep/bad-input.js';
+import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 
 export const CHECK_USAGE = `usage: percpu-lab check RESULT --baseline FILE [--json]
@@ -25,11 +25,12 @@ export function checkMain(argv: string[]): Promise<number> {
 }
 
 async function check(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { baseline: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseCommandArgs(
+    'check',
+    argv,
+    { baseline: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
   if (values.help) {
     process.stdout.write(`${CHECK_USAGE}\n`);
     return 0;

@@ -1,10 +1,10 @@
 // `percpu-lab merge --out DIR SHARD_DIR...`: join the output directories of
 // a sharded sweep, then write the merged summary, charts and report.
-import { parseArgs } from 'node:util';
 import { withBadInput } from '../sweep/bad-input.js';
 import { SweepSpecError } from '../sweep/errors.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { writeSweepReport } from '../sweep/write-report.js';
+import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 
 export const MERGE_USAGE = `usage: percpu-lab merge --out DIR SHARD_DIR...
@@ -18,11 +18,7 @@ export function mergeMain(argv: string[]): Promise<number> {
 }
 
 async function merge(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseCommandArgs('merge', argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
   if (values.help) {
     process.stdout.write(`${MERGE_USAGE}\n`);
     return 0;
