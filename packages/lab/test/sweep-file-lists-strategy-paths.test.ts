@@ -2,6 +2,8 @@
 // sweep loads them, runs every point, records each file and its hash in the
 // stored results, and its report.txt opens with the files and holds the
 // remedies table (the real CLI, virtual engine, from the checkout's root).
+// A relative path in the file is taken from the file's directory, not from
+// where the command runs.
 // Resuming after the file changed is refused as a different sweep.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -15,10 +17,11 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 test('a sweep file with strategy paths runs, records the files and reports the remedies', () => {
   const dir = tempDir('sweep-paths');
-  const file = join(dir, 'sweep.yaml');
+  // In this package's build output, four levels below the checkout's root.
+  const file = fileURLToPath(new URL('./sweep-paths.yaml', import.meta.url));
   writeFileSync(file, [
     'name: paths', 'workloads: [doexec]', 'engines: [virtual]', 'cpus: [1, 4]',
-    'strategies: [baseline, examples/remedies/grouped-cached.js]', 'run: {ops: 100, warmup: 50, workNs: 2000}', '',
+    'strategies: [baseline, ../../../../examples/remedies/grouped-cached.js]', 'run: {ops: 100, warmup: 50, workNs: 2000}', '',
   ].join('\n'));
   const out = join(dir, 'out');
   const r = spawnSync(process.execPath, ['bin/percpu-lab.js', 'sweep', '--file', file, '--out', out, '--no-report'], { cwd: ROOT, encoding: 'utf8' });

@@ -1,8 +1,10 @@
 // Reading a scenario: a JSON or YAML file (YAML is a superset of JSON, so
 // one parser reads both), merged with flags — a flag overrides the file's
 // field of the same name — then validated. Strategy entries that are paths
-// are loaded first (strategies/file.ts), so validation sees their names.
+// are loaded first (strategies/file.ts), so validation sees their names; a
+// relative path in the file is taken from the file's directory.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { listStrategies } from '@percpu-lab/mm';
 import { resolveStrategyRefs } from '../strategies/file.js';
@@ -40,7 +42,10 @@ export async function loadScenario(values: Record<string, string | boolean | und
   const fromFile = file === null ? {} : readScenarioFile(file);
   const flags = scenarioFromFlags(values);
   const raw = { ...fromFile, ...flags.raw };
-  if ('strategies' in raw) raw.strategies = await resolveStrategyRefs(raw.strategies);
+  if ('strategies' in raw) {
+    const listedInFile = file !== null && !('strategies' in flags.raw);
+    raw.strategies = await resolveStrategyRefs(raw.strategies, listedInFile ? dirname(resolve(file)) : process.cwd());
+  }
   return parseScenario(raw, {
     file,
     fromFlags: flags.fromFlags,

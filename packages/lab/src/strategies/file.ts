@@ -128,10 +128,15 @@ export async function loadStrategyFile(ref: string, expectSha256?: string): Prom
   return s.name;
 }
 
-/** A strategy list with every path loaded and replaced by its strategy's name; anything else is left for validation. */
-export async function resolveStrategyRefs(list: unknown): Promise<unknown> {
+/**
+ * A strategy list with every path loaded and replaced by its strategy's
+ * name; anything else is left for validation. Relative paths are taken from
+ * `baseDir`: the directory of the scenario or sweep file that lists them,
+ * the working directory for flags.
+ */
+export async function resolveStrategyRefs(list: unknown, baseDir = process.cwd()): Promise<unknown> {
   if (!Array.isArray(list)) return list;
   const out: unknown[] = [];
-  for (const ref of list) out.push(typeof ref === 'string' && isStrategyPath(ref) ? await loadStrategyFile(ref) : ref);
+  for (const ref of list) out.push(typeof ref === 'string' && isStrategyPath(ref) ? await loadStrategyFile(resolve(baseDir, ref)) : ref);
   return out;
 }

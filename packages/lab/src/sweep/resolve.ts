@@ -5,6 +5,7 @@
 // are paths are loaded (strategies/file.ts) and stand for their names. Every
 // (workload, engine) cell is then validated by the run's own scenario rules,
 // so a sweep never starts with a point the run command would refuse.
+import { dirname, resolve } from 'node:path';
 import { listStrategies } from '@percpu-lab/mm';
 import { resolveStrategyRefs, strategySource } from '../strategies/file.js';
 import { readScenarioFile } from '../scenario/load.js';
@@ -61,7 +62,8 @@ export async function resolveSweepSpec(values: FlagValues): Promise<SweepSpec> {
   if (over.run) merged.run = { ...(raw.run as Record<string, unknown> | undefined), ...(over.run as Record<string, unknown>) };
   merged.workloads ??= ['doexec'];
   merged.engines ??= ['threads'];
-  merged.strategies = (await resolveStrategyRefs(merged.strategies)) ?? ['all'];
+  const listedInFile = typeof values.file === 'string' && !('strategies' in over);
+  merged.strategies = (await resolveStrategyRefs(merged.strategies, listedInFile ? dirname(resolve(values.file as string)) : process.cwd())) ?? ['all'];
   const names: unknown[] = Array.isArray(merged.strategies) ? merged.strategies : [];
   const files = names.flatMap((s) => {
     const src = typeof s === 'string' ? strategySource(s) : null;
