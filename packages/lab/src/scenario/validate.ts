@@ -65,8 +65,9 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
 
   const workload = v.workload ?? 'doexec';
   const engine = v.engine ?? 'threads';
-  let strategies = v.strategies ?? ['all'];
-  if (strategies.length === 1 && strategies[0] === 'all') strategies = [...ctx.strategies];
+  // 'all' stands for every known strategy and may sit next to files (`all,./remedy.js`), which it then already holds.
+  const listed = v.strategies ?? ['all'];
+  const strategies = listed.includes('all') ? [...new Set(listed.flatMap((s) => (s === 'all' ? ctx.strategies : [s])))] : listed;
   for (const s of strategies) {
     if (!ctx.strategies.includes(s)) bad('strategies', `unknown strategy ${render(s)}; expected one or more of ${ctx.strategies.join(', ')} (or all), or a strategy file such as ./remedy.js`);
   }

@@ -1,0 +1,16 @@
+// `--strategy all,./remedy.js` means every built-in plus the file: 'all'
+// expands in place and a strategy it already holds is not counted twice;
+// a name listed twice without 'all' is still refused.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseScenario } from '../src/scenario/validate.js';
+import { ScenarioError } from '../src/scenario/errors.js';
+
+const ctx = { file: null, fromFlags: new Set(['strategies']), strategies: ['baseline', 'slab-dtor', 'my-remedy'] };
+
+test("'all' next to a loaded file runs every strategy once", () => {
+  assert.deepEqual(parseScenario({ strategies: ['all', 'my-remedy'] }, ctx).strategies, ['baseline', 'slab-dtor', 'my-remedy']);
+  assert.deepEqual(parseScenario({ strategies: ['my-remedy', 'all'] }, ctx).strategies, ['my-remedy', 'baseline', 'slab-dtor']);
+  assert.throws(() => parseScenario({ strategies: ['baseline', 'baseline'] }, ctx), (e: unknown) =>
+    e instanceof ScenarioError && /expected each strategy once/.test(e.message));
+});
