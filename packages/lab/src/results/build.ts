@@ -29,6 +29,7 @@ export function buildResult(i: ResultInput, now = new Date()): RunResult {
     seed: i.scenario.seed,
     scenario: i.scenario,
     workNs: i.workNs,
+    workFootprint: i.scenario.workFootprint,
     oversubscribed: i.points.some((p) => p.oversubscribed > 0),
     oversubscription: i.oversubscription,
     status: complete ? 'complete' : 'partial',
