@@ -41,7 +41,7 @@ test('the threads engine pays for the footprint and result.json records it', asy
 test('the virtual engine prices the footprint as streamed bytes of work', async () => {
   const { result } = await runInput({ engine: 'virtual', workFootprint: FOOTPRINT, workNs: 2000, strategies: ['baseline'], ops: 50, warmup: 5 });
   assert.equal(result.workFootprint, BYTES);
-  assert.equal(result.scenario.workFootprint, BYTES);
+  assert.equal(result.scenario.workFootprint, FOOTPRINT);
   const work = result.points[0]!.timeSplit!.work;
   const want = 2000 + BYTES * loadProfile('kernel').zeroByteNs;
   assert.ok(Math.abs(work - want) < 1e-9 * want, `work ${work} ns per lifetime, expected ${want}`);

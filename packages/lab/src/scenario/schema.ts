@@ -138,8 +138,8 @@ export interface Scenario {
   geometry: string | PercpuGeometryInput | null;
   /** null = derive (doexec default) or not applicable. */
   workNs: number | null;
-  /** Bytes the work phase writes per cycle; null when the workload has no work phase. */
-  workFootprint: number | null;
+  /** What the work phase writes per cycle, as given ("228KiB", or 0); null when the workload has no work phase. */
+  workFootprint: string | 0 | null;
   threadProb: number | null;
   trace: string | null;
   out: string | null;

@@ -83,8 +83,8 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
   if (v.workFootprint !== undefined && !MM_CYCLE_WORKLOADS.includes(workload)) {
     bad('workFootprint', `expected only with the ${MM_CYCLE_WORKLOADS.join(', ')} workloads, not ${workload}`);
   }
-  const workFootprint = parseSize(v.workFootprint ?? DEFAULT_WORK_FOOTPRINT);
-  if (workFootprint > MAX_WORK_FOOTPRINT) {
+  const workFootprint = v.workFootprint ?? DEFAULT_WORK_FOOTPRINT;
+  if (parseSize(workFootprint) > MAX_WORK_FOOTPRINT) {
     bad('workFootprint', `expected ${FIELDS.workFootprint.expect}, got ${render(v.workFootprint)}`);
   }
   if (v.threadProb !== undefined && workload !== 'threads') bad('threadProb', `expected only with the threads workload, not ${workload}`);
