@@ -111,6 +111,14 @@ export interface Cpu {
    * not overlapped with others. No-op on real threads.
    */
   touchOwn(addr: number, bytes: number): void;
+  /**
+   * The running process writes `bytes` of its own user memory, one store per
+   * cache line: memory no other CPU sees, which pushes the kernel's lines out
+   * of this CPU's caches (exec's page zeroing, page-table pages, the code it
+   * runs). Real threads write a private buffer of that size; the virtual
+   * engine prices the bytes as streamed and ages this CPU's cached lines.
+   */
+  touchPrivate(bytes: number): void;
   /** Uniform integer in [lo, hi], from this CPU's seeded generator. */
   randInt(lo: number, hi: number): number;
   /** Uniform float in [0, 1). */

@@ -6,6 +6,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { CpuArea, CpuState, cpuAreaAddr, type Cpu } from './cpu.js';
+import { CACHE_LINE } from './struct.js';
 import type { Kernel } from './kernel.js';
 
 /** The work loop spend() runs; kept opaque to the optimiser by its result. */
@@ -35,9 +36,13 @@ export function calibrateSpin(): number {
   return best;
 }
 
+const LINE_WORDS = CACHE_LINE >> 2;
+
 export class RealCpu implements Cpu {
   readonly nrPossible: number;
   private readonly rng: RandomGenerator;
+  /** This CPU's process memory for touchPrivate(): private, never in the SAB, so no other worker shares its lines. */
+  private privateMem = new Int32Array(0);
 
   constructor(
     readonly kernel: Kernel,
@@ -65,6 +70,18 @@ export class RealCpu implements Cpu {
 
   spend(ns: number): void {
     if (ns > 0) sink ^= spinWork(Math.round(ns / this.nsPerIter));
+  }
+
+  touchPrivate(bytes: number): void {
+    const words = Math.ceil(bytes / CACHE_LINE) * LINE_WORDS;
+    if (words > this.privateMem.length) this.privateMem = new Int32Array(words);
+    const m = this.privateMem;
+    for (let i = 0; i < words; i += LINE_WORDS) m[i] = (m[i]! + 1) | 0;
+  }
+
+  /** Bytes of private memory the work phase has written so far (its largest footprint), for tests. */
+  get privateBytes(): number {
+    return this.privateMem.length << 2;
   }
 
   cost(): void {}

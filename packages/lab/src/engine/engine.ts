@@ -27,6 +27,8 @@ export type { EngineName };
 export interface WorkloadKnobs {
   /** Exec-like work per mm cycle (ns); 0 for workloads without one. */
   workNs: number;
+  /** Bytes of its own memory the work phase writes per mm cycle (workloads/mm-cycle.ts); 0 for workloads without one. */
+  workFootprint: number;
   /** threads workload: chance that a process gains a second thread. */
   threadProb: number;
   /** replay-sizes workload: trace file path. */

@@ -20,6 +20,7 @@ function header(r: RunResult): string[] {
   ];
   lines.push(`machine: ${machineLine(s)}; busy CPUs per point: ${s.cpus.join(', ')}`);
   if (r.workNs !== null) lines.push(r.workNs.derived ? r.workNs.derivation.join('\n') : `work-ns ${r.workNs.value} (given)`);
+  if (r.workFootprint != null) lines.push(`work footprint ${r.workFootprint > 0 ? `${bytes(r.workFootprint)} written per cycle besides work-ns` : '0 (pure ALU work phase)'}`);
   if (r.oversubscription !== '') lines.push(r.oversubscription);
   const files = new Map(r.points.filter((p) => p.strategySource !== null).map((p) => [p.strategy, p.strategySource!]));
   for (const [name, src] of files) lines.push(`strategy ${name} loaded from ${src.path} (sha256 ${src.sha256.slice(0, 12)})`);

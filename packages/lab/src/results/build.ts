@@ -2,6 +2,7 @@
 import type { EngineName, PointFailure } from '../engine/engine.js';
 import { addScaling } from '../metrics/scaling.js';
 import type { Scenario } from '../scenario/schema.js';
+import { parseSize } from '../scenario/validate.js';
 import { hostInfo, toolVersion } from './host.js';
 import { SCHEMA_NAME, SCHEMA_VERSION, type ResultPoint, type RunResult } from './schema.js';
 
@@ -29,6 +30,7 @@ export function buildResult(i: ResultInput, now = new Date()): RunResult {
     seed: i.scenario.seed,
     scenario: i.scenario,
     workNs: i.workNs,
+    workFootprint: i.scenario.workFootprint === null ? null : parseSize(i.scenario.workFootprint),
     oversubscribed: i.points.some((p) => p.oversubscribed > 0),
     oversubscription: i.oversubscription,
     status: complete ? 'complete' : 'partial',

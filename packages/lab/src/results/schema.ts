@@ -169,6 +169,8 @@ export interface RunResult {
   scenario: Scenario;
   /** Work per mm cycle actually used, and how it was chosen (null for workloads without one). */
   workNs: WorkNsUsed | null;
+  /** Bytes the work phase wrote per mm cycle besides workNs (null for workloads without one). */
+  workFootprint: number | null;
   /** True when any point ran more CPUs than the host has cores. */
   oversubscribed: boolean;
   /** The line every output prints when oversubscribed, else ''. */

@@ -146,7 +146,7 @@ function scenarioOf(c: PlannedCase, cpus: readonly number[], given: boolean): Sc
 function caseLines(r: RunResult): string[] {
   const top = Math.max(...r.points.map((p) => p.cpus));
   const lines = [];
-  if (r.workNs !== null) lines.push(`work per cycle: ${r.workNs.value} ns (${r.workNs.derived ? 'derived, see report.txt' : 'given'})`);
+  if (r.workNs !== null) lines.push(`work per cycle: ${r.workNs.value} ns (${r.workNs.derived ? 'derived, see report.txt' : 'given'}), footprint ${r.workFootprint ?? 0} B`);
   if (r.oversubscription !== '') lines.push(r.oversubscription);
   lines.push(
     '', 'throughput (lifetimes/s) and speedup over 1 CPU:', ...scalingTable(r.points),

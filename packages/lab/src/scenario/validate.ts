@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { ScenarioError } from './errors.js';
 import {
-  DEFAULT_OPS, DEFAULT_THREAD_PROB, DEFAULT_WARMUP, DEFAULT_WATCHDOG_S, FIELDS, MAX_THREADS_CPUS,
+  DEFAULT_OPS, DEFAULT_THREAD_PROB, DEFAULT_WARMUP, DEFAULT_WATCHDOG_S, DEFAULT_WORK_FOOTPRINT, FIELDS, MAX_THREADS_CPUS, MAX_WORK_FOOTPRINT,
   MM_CYCLE_WORKLOADS, ScenarioInput, type FieldName, type Scenario,
 } from './schema.js';
 
@@ -48,9 +48,10 @@ function issueLine(ctx: ParseContext, raw: unknown, issue: z.core.$ZodIssue): st
   return `${label(ctx, issue.path)}: expected ${expect}, got ${render(at(raw, issue.path))}`;
 }
 
-/** "256MiB" → bytes. The schema already checked the shape. */
-export function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(KiB|MiB|GiB)$/.exec(s)!;
+/** "256MiB" → bytes ("0" → 0). The schema already checked the shape. */
+export function parseSize(s: string | 0): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(KiB|MiB|GiB)$/.exec(String(s));
+  if (m === null) return 0;
   const unit = m[2] === 'KiB' ? 2 ** 10 : m[2] === 'MiB' ? 2 ** 20 : 2 ** 30;
   return Math.round(Number(m[1]) * unit);
 }
@@ -79,6 +80,13 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
   }
   if (v.workNs !== undefined && !MM_CYCLE_WORKLOADS.includes(workload)) {
     bad('workNs', `expected only with the ${MM_CYCLE_WORKLOADS.join(', ')} workloads, not ${workload}`);
+  }
+  if (v.workFootprint !== undefined && !MM_CYCLE_WORKLOADS.includes(workload)) {
+    bad('workFootprint', `expected only with the ${MM_CYCLE_WORKLOADS.join(', ')} workloads, not ${workload}`);
+  }
+  const workFootprint = v.workFootprint ?? DEFAULT_WORK_FOOTPRINT;
+  if (parseSize(workFootprint) > MAX_WORK_FOOTPRINT) {
+    bad('workFootprint', `expected ${FIELDS.workFootprint.expect}, got ${render(v.workFootprint)}`);
   }
   if (v.threadProb !== undefined && workload !== 'threads') bad('threadProb', `expected only with the threads workload, not ${workload}`);
   if (v.trace !== undefined && workload !== 'replay-sizes') bad('trace', `expected only with the replay-sizes workload, not ${workload}`);
@@ -115,6 +123,7 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
     memory,
     geometry: v.geometry ?? null,
     workNs: v.workNs ?? null,
+    workFootprint: MM_CYCLE_WORKLOADS.includes(workload) ? workFootprint : null,
     threadProb: workload === 'threads' ? (v.threadProb ?? DEFAULT_THREAD_PROB) : null,
     trace: v.trace ?? null,
     out: v.out ?? null,

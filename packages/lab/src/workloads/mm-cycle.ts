@@ -3,7 +3,9 @@
 // steps):
 //
 //   alloc    mm_alloc() — fork/exec allocate a fresh mm_struct   [timed: mmAlloc]
-//   work     exec-like work outside the allocators (cpu.spend(workNs))
+//   work     exec-like work outside the allocators: the process writes
+//            workFootprint bytes of its own memory (cpu.touchPrivate), then
+//            computes for workNs (cpu.spend)
 //   run      the task runs: mm_cid get/put on this CPU, add_mm_counter
 //            for the file and anon pages it maps
 //   exit     exit_mmap: the same counts taken back, so check_mm finds zero
@@ -13,6 +15,25 @@
 // The benchmarks differ only in what happens right after alloc (threads: a
 // second thread may appear) and in release (local or remote), so those two
 // are hooks of this one program. One operation = one mm lifetime.
+//
+// What the work phase is. A pure ALU loop leaves every cache warm, so the
+// allocators that follow it run hot; exec does not: it zeroes and copies
+// pages and runs code, which pushes the allocators' lines out, so in the
+// kernel they run partly cold. Measured on the threads engine (1 CPU, main
+// thread, spend and one lifetime timed apart in one loop): after a pure
+// spend of 0-37 µs a baseline lifetime costs the same ~5.2 µs (slab-dtor
+// ~2.4 µs); after the work phase wrote 256 KiB (one store per line) it costs
+// ~7.0-7.5 µs, after 2 MiB ~8.3-11 µs. The extra non-work time a long ALU
+// work phase seemed to bring (9.9 µs per lifetime at work-ns 37 624 in the
+// 1-CPU calibration) is spend() overshooting by ~3 % plus host
+// interruptions that grow with wall time, which a fit over work-ns folds
+// into the non-work terms — not the allocators getting dearer.
+// So the footprint is explicit and *in addition to* workNs: workNs stays
+// the ALU part, and the footprint is memory work that both engines do and
+// price the same way — real threads write a private buffer and pay what
+// the host pays; the virtual engine charges the bytes as streamed
+// (zeroByteNs) and lets them age this CPU's cached lines (capacity eviction,
+// engine/virtual/context.ts), so the allocators pay LLC or DRAM reloads.
 import { MM_ANONPAGES, MM_FILEPAGES } from '@percpu-lab/mm';
 import type { CpuProgram } from '../engine/program.js';
 import type { WorkloadEnv } from './types.js';
@@ -62,12 +83,14 @@ export class MmCycle implements CpuProgram {
   private failures = 0;
   private readonly pages = new Int32Array(TOUCHED.length);
   private readonly workNs: number;
+  private readonly workFootprint: number;
 
   constructor(
     private readonly env: WorkloadEnv,
     private readonly hooks: MmCycleHooks = {},
   ) {
     this.workNs = env.spec.knobs.workNs;
+    this.workFootprint = env.spec.knobs.workFootprint;
   }
 
   step(): number {
@@ -87,6 +110,7 @@ export class MmCycle implements CpuProgram {
         return 0;
       }
       case Phase.Work:
+        cpu.touchPrivate(this.workFootprint);
         cpu.spend(this.workNs);
         this.phase = Phase.Run;
         return 0;

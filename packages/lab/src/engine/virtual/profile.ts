@@ -63,7 +63,20 @@ const costsSchema = z.object({
   memcgUnchargeNs: entry,
   /** Charged at every program step: host work the model does not price itself (0 for a kernel). */
   stepNs: entry,
+  /** A core's private cache (L2; SMT siblings share it): a line stays in it until the core streamed this much more. */
+  privateCacheBytes: entry.optional(),
+  /** The last-level cache per core; a socket's LLC is this × its cores. */
+  llcBytesPerCore: entry.optional(),
+  /** A load that misses the private cache and hits the socket's LLC. */
+  llcHitNs: entry.optional(),
 }).strict();
+
+/**
+ * Entries a profile may leave out: profiles written before capacity
+ * eviction was modelled (a calibrated profile of an older tool) take them
+ * from the built-in kernel profile, and say so in their source.
+ */
+const INHERITED = ['privateCacheBytes', 'llcBytesPerCore', 'llcHitNs'] as const;
 
 const profileSchema = z.object({
   format: z.literal(PROFILE_FORMAT),
@@ -99,8 +112,16 @@ export function parseProfile(json: unknown, origin: string): CostProfile {
   const values = {} as Record<CostName, number>;
   const sources = {} as Record<CostName, string>;
   for (const k of Object.keys(f.costs) as CostName[]) {
-    values[k] = f.costs[k].value;
-    sources[k] = f.costs[k].source;
+    values[k] = f.costs[k]!.value;
+    sources[k] = f.costs[k]!.source;
+  }
+  const missing = INHERITED.filter((k) => f.costs[k] === undefined);
+  if (missing.length > 0) {
+    const kernel = readProfileFile(builtinProfilePath('kernel'));
+    for (const k of missing) {
+      values[k] = kernel[k];
+      sources[k] = `Not in this profile; taken from the built-in kernel profile: ${kernel.sources[k]}`;
+    }
   }
   return {
     ...values,

@@ -44,7 +44,7 @@ export function createVirtualCpus(kernel: Kernel, nrCpus: number, profile: CostP
     machineCpus: kernel.nrCpus,
     sockets: topology.sockets ?? 1,
     threadsPerCore: topology.threadsPerCore ?? 1,
-  });
+  }, nrCpus);
   kernel.setLockOps(virtualLockOps(ctx));
   const cpus: VirtualCpu[] = [];
   for (let id = 0; id < nrCpus; id++) {

@@ -1,7 +1,8 @@
 // Where a virtual CPU's time goes. Every nanosecond the virtual engine adds
 // to a CPU's clock is booked to exactly one part, so the parts of a CPU sum
 // to its clock and a user can see *why* a strategy is slow at a given size:
-//   work       exec-like work outside the allocators (Cpu.spend)
+//   work       exec-like work outside the allocators (Cpu.spend) and the
+//              memory it writes (Cpu.touchPrivate)
 //   percpu     the percpu allocator's own path: pcpu_alloc / free_percpu
 //              fixed work, bitmap scans, page population, memcg charging,
 //              and the uncontended operations of its two locks

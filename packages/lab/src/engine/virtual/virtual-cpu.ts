@@ -2,7 +2,7 @@
 // CPU does moves forward. spend(ns) is exec-like work the model does not
 // break down; cost(kind, units) charges modelled work at the profile's price;
 // touchUnits/touchOwn price the cache lines a CPU pulls in by who holds them
-// (context.ts); lock waits and lock-line transfers are added by the virtual
+// and touchPrivate the process memory that pushes them out (context.ts); lock waits and lock-line transfers are added by the virtual
 // locks. Every charge is also booked to one part of the CPU's time split
 // (time-split.ts). The per-CPU generator is seeded like the threads engine's
 // (xoroshiro128plus from seed and CPU id), so one seed gives one run, bit for
@@ -11,7 +11,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import type { Cpu, CostKind, Kernel } from '@percpu-lab/machine';
+import { CACHE_LINE as LINE_BYTES, type Cpu, type CostKind, type Kernel } from '@percpu-lab/machine';
 import type { VirtualContext } from './context.js';
 import { VirtualConfigError } from './errors.js';
 import { PART_LOOPS, PART_OTHER, PART_PERCPU, PART_TRANSFERS, PART_WORK, TimeSplit } from './time-split.js';
@@ -99,6 +99,19 @@ export class VirtualCpu implements Cpu {
     const miss = this.ctx.takeUnitLines(this.id, this.i32, pages, off, bytes, n);
     // The misses of one loop overlap (lineOverlap of them in flight at once); the iterations do not.
     this.charge(PART_LOOPS, n * this.loopIterNs + miss / this.lineOverlap);
+  }
+
+  /**
+   * The process's own memory: no kernel line is touched, but every byte ages
+   * this CPU's cached lines (context.ts), and the writes are priced as
+   * streamed bytes, whole lines, like zeroing (zeroByteNs), booked to the
+   * work they belong to.
+   */
+  touchPrivate(bytes: number): void {
+    if (bytes <= 0) return;
+    const streamed = Math.ceil(bytes / LINE_BYTES) * LINE_BYTES;
+    this.ctx.stream(this.id, streamed);
+    this.charge(PART_WORK, streamed * this.zeroByteNs);
   }
 
   touchOwn(addr: number, bytes: number): void {

@@ -8,6 +8,10 @@
 //     line moves to c: lineTransfer{Same,Cross}SocketNs by the two CPUs'
 //     sockets; and, once c holds the lock, the protected data follows it:
 //     lockDataLines more transfers, charged inside the hold;
+//   - if c held it last but has streamed enough since to evict the word
+//     (context.ts, lockLine), reloading it from the LLC or DRAM, and the
+//     protected data with it (lockDataLines more reloads, which were
+//     touched with the word), booked with the uncontended operation;
 //   - a mutex waiter that would wait longer than mutexSpinWindowNs sleeps
 //     and is woken (mutexSleepWakeNs) instead of spinning; a spinlock waiter
 //     always spins.
@@ -29,7 +33,7 @@
 // the same step: finding the word held by another CPU means a program kept a
 // lock across steps, which the virtual engine cannot interleave; it says so.
 import {
-  atomicContextName, CpuArea, cpuAreaAddr, LOCK_STAT_CPU_STRIDE, LockError, LockKind, LockWord, lockOwnerOf, lockStatAcquired, lockStatAddr,
+  atomicContextName, CACHE_LINE, CpuArea, cpuAreaAddr, LOCK_STAT_CPU_STRIDE, LockError, LockKind, LockWord, lockOwnerOf, lockStatAcquired, lockStatAddr,
   lockStatReleased, lockWordFor, type Cpu, type Kernel, type Lock, type LockOps,
 } from '@percpu-lab/machine';
 import { PCPU_LOCK_CLASSES } from '@percpu-lab/percpu';
@@ -108,7 +112,7 @@ class VirtualLock implements Lock {
     const bounced = pred !== -1 && pred !== id;
     const transfer = bounced ? this.ctx.transferNs(pred, id) : 0;
     if (g > t) v.chargeWait(this.classId, this.mutex && g - t > this.spinWindowNs ? g - t + this.sleepWakeNs : g - t);
-    v.charge(this.opPart, this.lockNs);
+    v.charge(this.opPart, this.lockNs + this.reload(id, bounced));
     v.charge(PART_TRANSFERS, transfer);
     this.take(v, g);
     if (this.stat) lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, bounced, g > t ? v.clock - t : -1);
@@ -124,7 +128,7 @@ class VirtualLock implements Lock {
     const pred = this.timeline.pred;
     const bounced = pred !== -1 && pred !== id;
     const transfer = bounced ? this.ctx.transferNs(pred, id) : 0;
-    v.charge(this.opPart, this.lockNs);
+    v.charge(this.opPart, this.lockNs + this.reload(id, bounced));
     v.charge(PART_TRANSFERS, transfer);
     this.take(v, t);
     if (this.stat) lockStatAcquired(this.f64, this.statIdx + id * LOCK_STAT_CPU_STRIDE, bounced, -1);
@@ -154,6 +158,14 @@ class VirtualLock implements Lock {
 
   assertHeld(cpu: Cpu): void {
     if (this.owner() !== cpu.id) throw new LockError(`${this.name()} must be held by CPU ${cpu.id} here`);
+  }
+
+  /** What reloading the word and its data costs `id` when its own streaming evicted them (0 on a bounce: the transfer prices it). */
+  private reload(id: number, bounced: boolean): number {
+    const ns = this.ctx.lockLine(id, this.addr, !bounced);
+    if (ns === 0) return 0;
+    this.ctx.stream(id, this.dataLines * CACHE_LINE);
+    return (1 + this.dataLines) * ns;
   }
 
   /** Earliest free time >= t on the timeline, after forgetting what is past for every CPU. */
