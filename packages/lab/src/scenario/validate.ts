@@ -56,6 +56,15 @@ export function parseSize(s: string | 0): number {
   return Math.round(Number(m[1]) * unit);
 }
 
+/**
+ * A strategy list with 'all' replaced by every `known` strategy. 'all' may
+ * sit next to files (`all,./remedy.js`), which it then already holds: each
+ * strategy is kept once. A list without 'all' is returned as it is.
+ */
+export function expandAll(listed: readonly string[], known: readonly string[]): string[] {
+  return listed.includes('all') ? [...new Set(listed.flatMap((s) => (s === 'all' ? known : [s])))] : [...listed];
+}
+
 /** Validate raw input; throws ScenarioError with one line per problem. */
 export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
   const r = ScenarioInput.safeParse(raw);
@@ -66,9 +75,7 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
 
   const workload = v.workload ?? 'doexec';
   const engine = v.engine ?? 'threads';
-  // 'all' stands for every known strategy and may sit next to files (`all,./remedy.js`), which it then already holds.
-  const listed = v.strategies ?? ['all'];
-  const strategies = listed.includes('all') ? [...new Set(listed.flatMap((s) => (s === 'all' ? ctx.strategies : [s])))] : listed;
+  const strategies = expandAll(v.strategies ?? ['all'], ctx.strategies);
   for (const s of strategies) {
     if (!ctx.strategies.includes(s)) bad('strategies', `unknown strategy ${render(s)}; expected one or more of ${ctx.strategies.join(', ')} (or all), or a strategy file such as ./remedy.js`);
   }

@@ -10,7 +10,7 @@ import { listStrategies } from '@percpu-lab/mm';
 import { resolveStrategyRefs, strategySource } from '../strategies/file.js';
 import { readScenarioFile } from '../scenario/load.js';
 import { scenarioFromFlags } from '../scenario/flags.js';
-import { parseScenario } from '../scenario/validate.js';
+import { expandAll, parseScenario } from '../scenario/validate.js';
 import { SweepSpecError } from './errors.js';
 import { presetSpec } from './presets.js';
 import { parseSweepSpec, type SweepSpec } from './spec.js';
@@ -72,8 +72,8 @@ export async function resolveSweepSpec(values: FlagValues): Promise<SweepSpec> {
   if (files.length > 0) merged.strategyFiles = Object.fromEntries(files);
   else delete merged.strategyFiles;
   const registered = listStrategies().map((s) => s.name);
-  if (Array.isArray(merged.strategies) && merged.strategies.length === 1 && merged.strategies[0] === 'all') {
-    merged.strategies = registered;
+  if (Array.isArray(merged.strategies) && merged.strategies.every((s) => typeof s === 'string')) {
+    merged.strategies = expandAll(merged.strategies as string[], registered);
   }
   const spec = parseSweepSpec(merged, source);
   // One run per (workload, engine) with every strategy and CPU count is what the points add up to.
