@@ -6,7 +6,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { listStrategies } from '@percpu-lab/mm';
 import { EngineRunFailed } from '../calibrate/errors.js';
-import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags } from '../calibrate/points.js';
+import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags, type ScenarioRunner } from '../calibrate/points.js';
 import { ProfileError } from '../engine/virtual/errors.js';
 import { loadProfile } from '../engine/virtual/profile.js';
 import { withBadInput } from '../sweep/bad-input.js';
@@ -64,11 +64,12 @@ function toleranceFlag(value: string | undefined): number {
   return x;
 }
 
-export function validateMain(argv: string[]): Promise<number> {
-  return withBadInput('validate', () => run(argv));
+/** `runner` runs each scenario; a test passes its own to see what both engines are asked. */
+export function validateMain(argv: string[], runner: ScenarioRunner = runFlags): Promise<number> {
+  return withBadInput('validate', () => run(argv, runner));
 }
 
-async function run(argv: string[]): Promise<number> {
+async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
   const { values } = parseCommandArgs('validate', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(`${VALIDATE_USAGE}\n`);
@@ -98,7 +99,7 @@ async function run(argv: string[]): Promise<number> {
   const t0 = performance.now();
   let v;
   try {
-    v = await validate({ runner: runFlags, strategies, work, footprints, cpus, oversubscribedCpus, profile, ops, repeats, tolerance, log });
+    v = await validate({ runner, strategies, work, footprints, cpus, oversubscribedCpus, profile, ops, repeats, tolerance, log });
   } catch (e) {
     if (e instanceof EngineRunFailed) throw new RunFailed(`validate: ${e.message}`);
     throw e;
@@ -117,5 +118,5 @@ async function run(argv: string[]): Promise<number> {
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'run both engines at every operating point and judge the virtual/threads throughput ratios',
-  run: validateMain,
+  run: (argv) => validateMain(argv),
 };
