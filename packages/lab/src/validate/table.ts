@@ -17,8 +17,9 @@ const pct = (x: number) => `${+(x * 100).toFixed(1)} %`;
 
 function cell(r: ValidationRow | undefined): string {
   if (r === undefined) return '-';
-  const mark = r.oversubscribed ? '' : r.threads.disturbed ? ' D' : r.within ? '' : ' !';
-  return `${r.ratio.toFixed(3)}${mark}`;
+  const judged = r.oversubscribed ? '' : r.threads.disturbed ? ' D' : r.within ? '' : ' !';
+  const partly = !r.threads.disturbed && r.threads.disturbedRepeats > 0 ? 'd' : '';
+  return `${r.ratio.toFixed(3)}${judged}${partly}`;
 }
 
 export function validationLines(v: Validation, c: TableContext): string[] {
@@ -44,7 +45,8 @@ export function validationLines(v: Validation, c: TableContext): string[] {
     `load average (1 min) ${c.loadBefore.toFixed(2)} before, ${c.loadAfter.toFixed(2)} after`,
     line(head),
     ...body.map(line),
-    `  ! outside ±${pct(c.tolerance)}   D the host disturbed every threads repeat (not judged)   oversubscribed rows are not judged`,
+    `  ! outside ±${pct(c.tolerance)}   D the host disturbed every threads repeat (not judged)   d it disturbed some (left out of the median)`,
+    '  oversubscribed rows are shown, not judged',
     `verdict: ${verdict.pass ? 'PASS' : 'FAIL'}: ${verdict.within}/${verdict.judged} judged ratios within ±${pct(c.tolerance)} (${notJudged} not judged)` +
       (outside.length > 0 ? `; outside: ${outside.map((r) => `${r.strategy} work-ns ${r.workNs} ${r.point.cpus} CPU ${r.ratio.toFixed(3)}`).join(', ')}` : ''),
   ];
