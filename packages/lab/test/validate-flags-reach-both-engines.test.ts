@@ -66,7 +66,7 @@ test('a footprint reaches every run, the derivation included, and the oversubscr
   const { runs, runner } = recorder();
   const v = await validate({
     runner, strategies: STRATEGIES, work: [2000, 'derived'], footprints: ['512KiB', '64KiB'], cpus: [1, 2], oversubscribedCpus: 3,
-    profile: 'calibrated', ops: 777, repeats: 1, tolerance: 0.1, log: () => {},
+    profile: 'calibrated', ops: 777, repeats: 1, tolerance: 0.1, rate: 'wall', log: () => {},
   });
   assert.equal(runs.filter(isDerivation).length, 2);
   for (const f of runs) assert.ok(['512KiB', '64KiB'].includes(f['work-footprint']!), `work-footprint ${f['work-footprint']}`);

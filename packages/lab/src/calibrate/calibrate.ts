@@ -23,8 +23,8 @@ import type { ProfileFile } from '../engine/virtual/profile.js';
 import type { HostFigures } from './host-figures.js';
 import { fitPrices, type Fit, type Observation } from './fit.js';
 import {
-  measure, operatingPoints, pointFlags, pointLabel, resolveDerivedWork, workNsOf,
-  type OperatingPoint, type RunFlags, type ScenarioRunner, type WorkSetting,
+  measure, operatingPoints, pointFlags, pointLabel, resolveDerivedWork, threadsRate, workNsOf,
+  type OperatingPoint, type RunFlags, type ScenarioRunner, type ThreadsRate, type WorkSetting,
 } from './points.js';
 import { calibratedCosts, SHAPE_FIGURES } from './profile-costs.js';
 
@@ -43,6 +43,8 @@ export interface CalibrateOptions {
   cpus: readonly number[];
   ops: number;
   repeats: number;
+  /** The threads-engine rate fitted to and checked against. */
+  rate: ThreadsRate;
   /** Where unit and candidate profile files go. */
   scratchDir: string;
   /** Written into the profile's description. */
@@ -131,7 +133,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     o.log(`units per lifetime, ${m.label}: ${pricedKinds.length} virtual runs`);
     const units = await unitsAt(o, m.flags, m.workNs, pricedKinds, draft.costs, String(i));
     for (const t of m.threads) {
-      observations.push({ label: `${t.strategy}, ${m.label}`, measuredNs: nsPerLifetime(1, t.throughput), fixedNs: m.workNs, units: units.get(t.strategy)! });
+      observations.push({ label: `${t.strategy}, ${m.label}`, measuredNs: nsPerLifetime(1, threadsRate(t, o.rate)), fixedNs: m.workNs, units: units.get(t.strategy)! });
     }
   }
   const fit = fitPrices(observations, draft.known, fittedKinds);
@@ -140,7 +142,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     format: o.base.format,
     name: 'calibrated',
     description: o.describe,
-    costs: draft.withFit(fit, `${o.strategies.length} strategies at ${pointsText}; threads engine ${o.ops} lifetimes per CPU, median of ${o.repeats} repeat(s)`),
+    costs: draft.withFit(fit, `${o.strategies.length} strategies at ${pointsText}; threads engine ${o.ops} lifetimes per CPU, median of ${o.repeats} repeat(s), ${o.rate === 'wall' ? 'wall-clock' : 'on-core'} rate`),
   };
 
   const candidate = writeProfile(o.scratchDir, 'candidate.json', profile);
@@ -148,7 +150,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   for (const m of measured) {
     const v = await o.runner({ ...m.flags, engine: 'virtual', profile: candidate, ops: String(o.ops) });
     const strategies = m.threads.map((t) => {
-      const threadsNs = nsPerLifetime(m.point.cpus, t.throughput);
+      const threadsNs = nsPerLifetime(m.point.cpus, threadsRate(t, o.rate));
       const vp = v.points.find((p) => p.strategy === t.strategy)!;
       const virtualNs = nsPerLifetime(m.point.cpus, vp.throughput);
       return { strategy: t.strategy, threadsNs, virtualNs, relErr: virtualNs / threadsNs - 1, disturbed: t.disturbed };

@@ -85,6 +85,13 @@ export interface Reading {
   strategy: string;
   /** Median aggregate throughput (lifetimes/s) of the repeats counted. */
   throughput: number;
+  /**
+   * Threads engine: the same median with each CPU's run-queue delay taken
+   * out of its window (HostDisturbance.onCoreThroughput), i.e. what the
+   * point reads when the host never keeps a runnable CPU off a core; null
+   * where the host does not report it (and for the virtual engine).
+   */
+  onCoreThroughput: number | null;
   repeats: number[];
   /** Threads engine: repeats the host disturbed; the median leaves them out while an undisturbed one remains. */
   disturbedRepeats: number;
@@ -108,11 +115,25 @@ export function readings(runs: readonly RunResult[]): Reading[] {
     return {
       strategy,
       throughput: median(counted.map((p) => p.throughput)),
+      onCoreThroughput: counted.every((p) => p.disturbance) ? median(counted.map((p) => p.disturbance!.onCoreThroughput)) : null,
       repeats: points.map((p) => p.throughput),
       disturbedRepeats: points.length - clean.length,
       disturbed: clean.length === 0,
     };
   });
+}
+
+/**
+ * Which threads-engine rate a command compares: the wall-clock throughput,
+ * or the on-core one, which leaves out the time other jobs on a shared host
+ * kept the workers off a core (waits for our own locks stay in).
+ */
+export const THREADS_RATES = ['wall', 'on-core'] as const;
+export type ThreadsRate = (typeof THREADS_RATES)[number];
+
+/** The reading's rate of that kind; the wall-clock one where the host reports no on-core figure. */
+export function threadsRate(r: Reading, which: ThreadsRate): number {
+  return which === 'on-core' && r.onCoreThroughput !== null ? r.onCoreThroughput : r.throughput;
 }
 
 /** Run one scenario `repeats` times and read it. */

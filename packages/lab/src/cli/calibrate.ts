@@ -11,19 +11,19 @@ import { listStrategies } from '@percpu-lab/mm';
 import { calibrate } from '../calibrate/calibrate.js';
 import { EngineRunFailed } from '../calibrate/errors.js';
 import { measureHostFigures } from '../calibrate/host-figures.js';
-import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags } from '../calibrate/points.js';
+import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags, THREADS_RATES } from '../calibrate/points.js';
 import { calibrationLines } from '../calibrate/report.js';
 import { builtinProfilePath, parseProfile, type ProfileFile } from '../engine/virtual/profile.js';
 import { withBadInput } from '../sweep/bad-input.js';
-import { intFlag, parseCommandArgs } from './args.js';
+import { choiceFlag, intFlag, parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 import { RunFailed, UsageError } from './errors.js';
-import { cpuList, footprintList, POINT_FLAG_OPTIONS, preflight, workList } from './point-flags.js';
+import { cpuList, footprintList, POINT_FLAG_OPTIONS, preflight, THREADS_RATE_HELP, workList } from './point-flags.js';
 
 const DEFAULT_OPS = 5000;
 const DEFAULT_REPEATS = 3;
 
-export const CALIBRATE_USAGE = `usage: percpu-lab calibrate [--out FILE] [--work-ns LIST] [--footprints LIST] [--cpus LIST] [--ops N] [--repeats N] [--json]
+export const CALIBRATE_USAGE = `usage: percpu-lab calibrate [--out FILE] [--work-ns LIST] [--footprints LIST] [--cpus LIST] [--ops N] [--repeats N] [--threads-rate R] [--json]
 
 Measure this host and write the virtual engine's calibrated cost profile, so that
 --engine virtual --profile calibrated reproduces what the threads engine measures here.
@@ -42,6 +42,7 @@ and strategy, threads vs calibrated virtual time per lifetime with its error.
   --cpus LIST       CPU counts (default 1,${availableParallelism()}: 1 and this host's cores); 1 is fitted, the rest checked
   --ops N           threads-engine lifetimes per CPU per run (default ${DEFAULT_OPS})
   --repeats N       threads-engine runs per point, median kept (default ${DEFAULT_REPEATS})
+${THREADS_RATE_HELP}
   --json            print {profile, fit, points} as JSON instead of the text
 
 exit status: 0 profile written, 1 an engine run failed (nothing written), 2 bad usage`;
@@ -65,6 +66,7 @@ async function run(argv: string[]): Promise<number> {
   if (!cpus.includes(1)) throw new UsageError('calibrate: --cpus must include 1 (the fitted points)');
   const ops = intFlag('calibrate', 'ops', values.ops, DEFAULT_OPS, 1, 10_000_000);
   const repeats = intFlag('calibrate', 'repeats', values.repeats, DEFAULT_REPEATS, 1, 100);
+  const rate = choiceFlag('calibrate', 'threads-rate', values['threads-rate'], THREADS_RATES, 'wall');
   const out = values.out ?? builtinProfilePath('calibrated');
   const strategies = listStrategies().map((s) => s.name);
   await preflight(operatingPoints(work, footprints, cpus).map((p) => ({ workload: 'doexec', strategy: strategies.join(','), cpus: String(p.cpus), ...footprintFlags(p.footprint) })));
@@ -81,15 +83,15 @@ async function run(argv: string[]): Promise<number> {
     const figures = await measureHostFigures();
     const describe = `Measured by percpu-lab calibrate on ${host}, ${new Date().toISOString()}, load average ${load.toFixed(2)}. ` +
       'Reproduces the threads engine on this host; not a model of a kernel.';
-    const c = await calibrate({ runner: runFlags, figures, base, strategies, work, footprints, cpus, ops, repeats, scratchDir, describe, log });
+    const c = await calibrate({ runner: runFlags, figures, base, strategies, work, footprints, cpus, ops, repeats, rate, scratchDir, describe, log });
     parseProfile(c.profile, out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(c.profile, null, 2)}\n`);
     const seconds = (performance.now() - t0) / 1000;
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ out, seconds, loadAverage: { before: load, after: loadavg()[0] }, figures, ...c }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ out, seconds, threadsRate: rate, loadAverage: { before: load, after: loadavg()[0] }, figures, ...c }, null, 2)}\n`);
     } else {
-      const lines = [`calibrated on ${host}; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`, ...calibrationLines(c, figures)];
+      const lines = [`calibrated on ${host}; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after; threads engine ${rate === 'wall' ? 'wall-clock' : 'on-core'} rate`, ...calibrationLines(c, figures)];
       process.stdout.write(`${[...lines, `written ${out} (${seconds.toFixed(0)} s)`].join('\n')}\n`);
     }
     return 0;

@@ -1,6 +1,6 @@
 // Flags shared by `calibrate` and `validate` that name operating points:
 // --work-ns LIST (numbers and/or "derived"), --footprints LIST (passed to
-// every run as --work-footprint), --ops, --repeats. Each bad value is a
+// every run as --work-footprint), --ops, --repeats, --threads-rate. Each bad value is a
 // UsageError naming the command and the flag.
 import type { WorkSetting } from '../calibrate/points.js';
 import { loadScenario } from '../scenario/load.js';
@@ -13,6 +13,7 @@ export const POINT_FLAG_OPTIONS = {
   footprints: { type: 'string' },
   ops: { type: 'string' },
   repeats: { type: 'string' },
+  'threads-rate': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -57,3 +58,6 @@ export function cpuList(command: string, value: string | undefined, fallback: re
 export async function preflight(flagSets: readonly RunFlags[]): Promise<void> {
   for (const flags of flagSets) await loadScenario(flags);
 }
+
+export const THREADS_RATE_HELP = `  --threads-rate R  wall (default): the threads engine's throughput as measured; on-core: with the
+                    time other jobs kept its workers off a core taken out (for a loaded shared host)`;

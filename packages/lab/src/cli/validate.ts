@@ -6,16 +6,16 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { listStrategies } from '@percpu-lab/mm';
 import { EngineRunFailed } from '../calibrate/errors.js';
-import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags, type ScenarioRunner } from '../calibrate/points.js';
+import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags, THREADS_RATES, type ScenarioRunner } from '../calibrate/points.js';
 import { ProfileError } from '../engine/virtual/errors.js';
 import { loadProfile } from '../engine/virtual/profile.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { validate } from '../validate/validate.js';
 import { validationLines } from '../validate/table.js';
-import { intFlag, parseCommandArgs } from './args.js';
+import { choiceFlag, intFlag, parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 import { RunFailed, UsageError } from './errors.js';
-import { cpuList, footprintList, POINT_FLAG_OPTIONS, preflight, workList } from './point-flags.js';
+import { cpuList, footprintList, POINT_FLAG_OPTIONS, preflight, THREADS_RATE_HELP, workList } from './point-flags.js';
 
 const DEFAULT_OPS = 5000;
 const DEFAULT_REPEATS = 3;
@@ -25,7 +25,7 @@ const cores = availableParallelism();
 const upToCores = Array.from({ length: cores }, (_, i) => i + 1);
 
 export const VALIDATE_USAGE = `usage: percpu-lab validate [--profile P] [--strategy LIST] [--work-ns LIST] [--footprints LIST] [--cpus LIST]
-                          [--ops N] [--repeats N] [--tolerance X] [--json]
+                          [--ops N] [--repeats N] [--threads-rate R] [--tolerance X] [--json]
 
 Run doexec on both engines at every operating point — each work-ns x footprint x
 CPU count, plus one oversubscribed CPU count (this host's cores + 1, here ${cores + 1}) —
@@ -43,6 +43,7 @@ but not judged. The load average is printed before and after.
   --cpus LIST       judged CPU counts, each at most this host's cores (default ${upToCores.join(',')})
   --ops N           lifetimes per CPU per run, both engines (default ${DEFAULT_OPS})
   --repeats N       threads-engine runs per point, median kept (default ${DEFAULT_REPEATS})
+${THREADS_RATE_HELP}
   --tolerance X     largest |ratio - 1| that passes, as 0.1 or 10% (default 10%)
   --json            print the rows and verdict as JSON instead of the table
 
@@ -80,6 +81,7 @@ async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
   const cpus = cpuList('validate', values.cpus, upToCores, cores);
   const ops = intFlag('validate', 'ops', values.ops, DEFAULT_OPS, 1, 10_000_000);
   const repeats = intFlag('validate', 'repeats', values.repeats, DEFAULT_REPEATS, 1, 100);
+  const rate = choiceFlag('validate', 'threads-rate', values['threads-rate'], THREADS_RATES, 'wall');
   const tolerance = toleranceFlag(values.tolerance);
   const profile = values.profile ?? 'calibrated';
   try {
@@ -99,7 +101,7 @@ async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
   const t0 = performance.now();
   let v;
   try {
-    v = await validate({ runner, strategies, work, footprints, cpus, oversubscribedCpus, profile, ops, repeats, tolerance, log });
+    v = await validate({ runner, strategies, work, footprints, cpus, oversubscribedCpus, profile, ops, repeats, tolerance, rate, log });
   } catch (e) {
     if (e instanceof EngineRunFailed) throw new RunFailed(`validate: ${e.message}`);
     throw e;
@@ -107,9 +109,9 @@ async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
   const loadAfter = loadavg()[0]!;
   const seconds = (performance.now() - t0) / 1000;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ profile, tolerance, ops, repeats, hostCores: cores, loadAverage: { before: loadBefore, after: loadAfter }, seconds, ...v }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ profile, tolerance, ops, repeats, threadsRate: rate, hostCores: cores, loadAverage: { before: loadBefore, after: loadAfter }, seconds, ...v }, null, 2)}\n`);
   } else {
-    const lines = validationLines(v, { profile, ops, repeats, tolerance, loadBefore, loadAfter });
+    const lines = validationLines(v, { profile, ops, repeats, tolerance, rate, loadBefore, loadAfter });
     process.stdout.write(`${[...lines, `(${seconds.toFixed(0)} s)`].join('\n')}\n`);
   }
   return v.verdict.pass ? 0 : 1;

@@ -9,6 +9,7 @@ export interface TableContext {
   ops: number;
   repeats: number;
   tolerance: number;
+  rate: string;
   loadBefore: number;
   loadAfter: number;
 }
@@ -41,7 +42,7 @@ export function validationLines(v: Validation, c: TableContext): string[] {
   const outside = v.rows.filter((r) => r.judged && !r.within);
   const notJudged = [`${verdict.oversubscribed} oversubscribed`, `${verdict.disturbed} disturbed`].join(' and ');
   return [
-    `virtual (--profile ${c.profile}) / threads throughput, doexec, ${c.ops} lifetimes per CPU, threads: median of ${c.repeats} repeat(s)`,
+    `virtual (--profile ${c.profile}) / threads throughput, doexec, ${c.ops} lifetimes per CPU, threads: median of ${c.repeats} repeat(s), ${c.rate === 'wall' ? 'wall-clock' : 'on-core'} rate`,
     `load average (1 min) ${c.loadBefore.toFixed(2)} before, ${c.loadAfter.toFixed(2)} after`,
     line(head),
     ...body.map(line),

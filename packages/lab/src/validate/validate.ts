@@ -9,7 +9,7 @@
 // other people's jobs are not the model's to predict).
 import {
   measure, operatingPoints, pointFlags, pointLabel, resolveDerivedWork, workNsOf,
-  type OperatingPoint, type Reading, type ScenarioRunner, type WorkSetting,
+  threadsRate, type OperatingPoint, type Reading, type ScenarioRunner, type ThreadsRate, type WorkSetting,
 } from '../calibrate/points.js';
 
 export interface ValidateOptions {
@@ -27,6 +27,8 @@ export interface ValidateOptions {
   repeats: number;
   /** Largest |ratio − 1| that passes. */
   tolerance: number;
+  /** The threads-engine rate the ratios divide by. */
+  rate: ThreadsRate;
   log(line: string): void;
 }
 
@@ -37,7 +39,7 @@ export interface ValidationRow {
   oversubscribed: boolean;
   threads: Reading;
   virtual: number;
-  /** virtual / threads throughput. */
+  /** virtual / threads throughput (the wall-clock or on-core rate, as asked). */
   ratio: number;
   within: boolean;
   /** Counted in the verdict: not oversubscribed, not disturbed in every repeat. */
@@ -64,7 +66,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     const oversubscribed = point.cpus === o.oversubscribedCpus;
     for (const t of threads) {
       const v = virtual.points.find((p) => p.strategy === t.strategy)!.throughput;
-      const ratio = v / t.throughput;
+      const ratio = v / threadsRate(t, o.rate);
       const within = Math.abs(ratio - 1) <= o.tolerance;
       rows.push({ strategy: t.strategy, point, workNs, oversubscribed, threads: t, virtual: v, ratio, within, judged: !oversubscribed && !t.disturbed });
     }
