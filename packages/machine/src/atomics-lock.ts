@@ -42,7 +42,7 @@ import { LOCK_STAT_CPU_STRIDE, LOCK_STAT_HOLD_LEFT, lockStatAcquired, lockStatAd
  * Optimistic spin budget of the mutex, in polls of the lock word (~20 ns
  * each): tens of µs, about what one sleep/wake round trip costs here.
  */
-const MUTEX_SPIN_POLLS = 2000;
+export const MUTEX_SPIN_POLLS = 2000;
 /**
  * Floor of the adaptive spin budget (see the header): a spinner that keeps
  * losing stops pulling the lock's cache line away from the owner and sleeps

@@ -17,6 +17,8 @@ import { sweepCommand } from './sweep.js';
 import { mergeCommand } from './merge.js';
 import { checkCommand } from './check.js';
 import { baselineCommand } from './baseline.js';
+import { calibrateCommand } from './calibrate.js';
+import { validateCommand } from './validate.js';
 import { replayCommand } from '@percpu-lab/percpu';
 import { toolVersion } from '../results/host.js';
 
@@ -28,6 +30,8 @@ const COMMANDS: Command[] = [
   mergeCommand,
   checkCommand,
   baselineCommand,
+  calibrateCommand,
+  validateCommand,
   { name: 'replay', summary: 'replay a kernel percpu trace on the allocator model and compare every placement', run: replayCommand },
 ];
 

@@ -6,9 +6,10 @@
 // that value, so a number never appears without its reason.
 //
 // Built in: `kernel` (derived figures for a modern x86 server, shipped in
-// packages/lab/profiles/kernel.json) and `calibrated` (measured on this host
-// by scripts/calibrate.mjs and written next to it; not shipped, since it
-// describes one machine). Anything else names a file.
+// packages/lab/profiles/kernel.json) and `calibrated` (measured on one host
+// by `percpu-lab calibrate` and written next to it; the committed one is an
+// example from the build host, to be measured again on yours). Anything
+// else names a file.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -160,7 +161,7 @@ export function loadProfile(nameOrPath: string): CostProfile {
   if (nameOrPath === 'calibrated') {
     const path = builtinProfilePath('calibrated');
     if (!existsSync(path)) {
-      throw new ProfileError(`the calibrated profile has not been measured on this host yet: run \`node scripts/calibrate.mjs\` first (it writes ${path})`);
+      throw new ProfileError(`the calibrated profile has not been measured on this host yet: run \`percpu-lab calibrate\` first (it writes ${path})`);
     }
     return readProfileFile(path);
   }

@@ -1,0 +1,63 @@
+// Flags shared by `calibrate` and `validate` that name operating points:
+// --work-ns LIST (numbers and/or "derived"), --footprints LIST (passed to
+// every run as --work-footprint), --ops, --repeats, --threads-rate. Each bad value is a
+// UsageError naming the command and the flag.
+import type { WorkSetting } from '../calibrate/points.js';
+import { loadScenario } from '../scenario/load.js';
+import { SCENARIO_FLAG_OPTIONS } from '../scenario/flags.js';
+import type { RunFlags } from '../calibrate/points.js';
+import { UsageError } from './errors.js';
+
+export const POINT_FLAG_OPTIONS = {
+  'work-ns': { type: 'string' },
+  footprints: { type: 'string' },
+  ops: { type: 'string' },
+  repeats: { type: 'string' },
+  'threads-rate': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FOOTPRINT_FLAG = 'work-footprint';
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim());
+}
+
+export function workList(command: string, value: string | undefined, fallback: readonly WorkSetting[]): WorkSetting[] {
+  if (value === undefined) return [...fallback];
+  return list(value).map((s) => {
+    if (s === 'derived') return 'derived';
+    const n = Number(s);
+    if (s === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --work-ns takes a comma list of non-negative integers and "derived", got '${value}'`);
+    return n;
+  });
+}
+
+/** --footprints a,b, or the scenario default (one null) without it. */
+export function footprintList(command: string, value: string | undefined): (string | null)[] {
+  if (value === undefined) return [null];
+  if (!(FOOTPRINT_FLAG in SCENARIO_FLAG_OPTIONS)) {
+    throw new UsageError(`${command}: --footprints needs the run flag --${FOOTPRINT_FLAG}, which this build does not have`);
+  }
+  const fs = list(value);
+  if (fs.some((f) => f === '')) throw new UsageError(`${command}: --footprints takes a comma list of sizes such as 64KiB,512KiB, got '${value}'`);
+  return fs;
+}
+
+export function cpuList(command: string, value: string | undefined, fallback: readonly number[], max: number): number[] {
+  if (value === undefined) return [...fallback];
+  return list(value).map((s) => {
+    const n = Number(s);
+    if (s === '' || !Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${command}: --cpus takes a comma list of CPU counts from 1 to ${max}, got '${value}'`);
+    return n;
+  });
+}
+
+/** Check every scenario a command will run before the first one starts (bad input is exit 2 at once, not minutes in). */
+export async function preflight(flagSets: readonly RunFlags[]): Promise<void> {
+  for (const flags of flagSets) await loadScenario(flags);
+}
+
+export const THREADS_RATE_HELP = `  --threads-rate R  wall (default): the threads engine's throughput as measured; on-core: with the
+                    time other jobs kept its workers off a core taken out (for a loaded shared host)`;
