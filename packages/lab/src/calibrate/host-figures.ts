@@ -7,13 +7,15 @@
 //   - a cache-line hand-off between two workers spinning on one word, and
 //     a sleep/wake hand-off through Atomics.wait/notify: ping-pong rounds;
 //   - the mutex's optimistic spin window: its largest poll budget times
-//     one poll.
+//     one poll;
+//   - the cache sizes Linux reports (host-caches.ts), read, not timed.
 // Each figure is the fastest of several rounds: on a shared host a round
 // is only ever made slower, by a preemption that is the host's load, not
 // the cost being measured.
 import { Worker } from 'node:worker_threads';
 import { atomicsLockOps, bootMachine, MUTEX_SPIN_POLLS, RealCpu } from '@percpu-lab/machine';
 import { DEFAULT_GEOMETRY, pcpuBoot } from '@percpu-lab/percpu';
+import { readHostCaches, type HostCaches } from './host-caches.js';
 
 export interface HostFigures {
   /** ns per uncontended lock + unlock pair, lock statistics on. */
@@ -28,6 +30,8 @@ export interface HostFigures {
   /** The mutex's largest optimistic spin, in ns. */
   mutexSpinWindowNs: number;
   spinPolls: number;
+  /** L2 and LLC sizes from sysfs; null where the host does not say. */
+  caches: HostCaches | null;
 }
 
 const TIMED_ROUNDS = 7;
@@ -113,5 +117,5 @@ export async function measureHostFigures(): Promise<HostFigures> {
   const locks = lockFigures();
   const handOffNs = await handOff(false, HAND_OFF_ROUNDS.spinning.rounds, HAND_OFF_ROUNDS.spinning.n);
   const sleepWakeNs = await handOff(true, HAND_OFF_ROUNDS.sleeping.rounds, HAND_OFF_ROUNDS.sleeping.n);
-  return { ...locks, handOffNs, sleepWakeNs, mutexSpinWindowNs: MUTEX_SPIN_POLLS * locks.pollNs, spinPolls: MUTEX_SPIN_POLLS };
+  return { ...locks, handOffNs, sleepWakeNs, mutexSpinWindowNs: MUTEX_SPIN_POLLS * locks.pollNs, spinPolls: MUTEX_SPIN_POLLS, caches: readHostCaches() };
 }

@@ -14,7 +14,7 @@ type Entry = { value: number; source: string };
  * threshold — so unit runs keep them as they are and the fit never sees
  * them.
  */
-export const SHAPE_FIGURES: readonly string[] = ['lineOverlap', 'lockDataLines', 'mutexSpinWindowNs'];
+export const SHAPE_FIGURES: readonly string[] = ['lineOverlap', 'lockDataLines', 'mutexSpinWindowNs', 'privateCacheBytes', 'llcBytesPerCore'];
 
 const fmt = (ns: number) => (ns >= 100 ? ns.toFixed(0) : ns.toPrecision(3));
 const entry = (value: number, source: string): Entry => ({ value: Number(value.toPrecision(6)), source });
@@ -48,6 +48,10 @@ export function calibratedCosts(base: ProfileFile, f: HostFigures): CalibratedCo
     mutexSpinWindowNs: entry(f.mutexSpinWindowNs, `The threads engine's mutex polls the lock word up to MUTEX_SPIN_POLLS = ${f.spinPolls} times (machine/src/atomics-lock.ts; adaptive, down to a floor after failed spins) before it sleeps; one Atomics.load poll is ${fmt(f.pollNs)} ns here.`),
     lineOverlap: { value: 1, source: 'JavaScript loops on kernel memory do not overlap their misses the way a core keeps fill buffers busy: 1.' },
     lockDataLines: { ...base.costs.lockDataLines, source: `The model's critical sections touch the same shared structures as the kernel's, so the kernel profile's line counts are kept: ${base.costs.lockDataLines.source}` },
+    ...(f.caches === null ? {} : {
+      privateCacheBytes: { value: f.caches.privateCacheBytes, source: `This host's level-2 cache, ${f.caches.text}.` },
+      llcBytesPerCore: { value: f.caches.llcBytesPerCore, source: `This host's last-level cache divided by the CPUs sharing it, ${f.caches.text}.` },
+    }),
   };
   const costs = { ...base.costs, ...measured, ...shape } as Costs;
   return {
@@ -56,7 +60,7 @@ export function calibratedCosts(base: ProfileFile, f: HostFigures): CalibratedCo
     withFit(fit, over) {
       const worst = fit.residuals.reduce((w, r) => Math.max(w, Math.abs(r.relErr)), 0);
       const fitted = `Fitted by percpu-lab calibrate (non-negative least squares on relative error) to the threads engine's 1-CPU ns per mm lifetime, ${over}; largest residual of the linear fit ${(worst * 100).toFixed(1)} %.`;
-      const kept = (k: string) => `Not exercised by any strategy at the calibration points, so nothing here measures it; kept from the kernel profile (${base.costs[k as keyof Costs].value}).`;
+      const kept = (k: string) => `Not exercised by any strategy at the calibration points, so nothing here measures it; kept from the kernel profile (${base.costs[k as keyof Costs]?.value}).`;
       const out = { ...costs } as Record<string, unknown>;
       for (const [k, v] of Object.entries(fit.prices)) out[k] = entry(v, k === 'stepNs' ? `Host work of one program step that the model does not price (workload bookkeeping, latency recording, unpriced allocator code). ${fitted}` : fitted);
       for (const k of fit.unexercised) out[k] = { ...base.costs[k as keyof Costs], source: kept(k) };
