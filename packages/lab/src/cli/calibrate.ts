@@ -14,6 +14,7 @@ import { measureHostFigures } from '../calibrate/host-figures.js';
 import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags, THREADS_RATES } from '../calibrate/points.js';
 import { calibrationLines } from '../calibrate/report.js';
 import { builtinProfilePath, parseProfile, type ProfileFile } from '../engine/virtual/profile.js';
+import { DEFAULT_WORK_FOOTPRINT } from '../scenario/schema.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { choiceFlag, intFlag, parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
@@ -22,6 +23,7 @@ import { cpuList, footprintList, POINT_FLAG_OPTIONS, preflight, THREADS_RATE_HEL
 
 const DEFAULT_OPS = 5000;
 const DEFAULT_REPEATS = 3;
+const DEFAULT_FOOTPRINTS = ['0', DEFAULT_WORK_FOOTPRINT];
 
 export const CALIBRATE_USAGE = `usage: percpu-lab calibrate [--out FILE] [--work-ns LIST] [--footprints LIST] [--cpus LIST] [--ops N] [--repeats N] [--threads-rate R] [--json]
 
@@ -37,8 +39,9 @@ and strategy, threads vs calibrated virtual time per lifetime with its error.
   --out FILE        profile to write (default ${builtinProfilePath('calibrated')})
   --work-ns LIST    exec work per cycle of the operating points: numbers and/or derived
                     (derived once on the threads engine; default ${DEFAULT_WORK.join(',')})
-  --footprints LIST work footprints, passed to every run as --work-footprint (default: the
-                    scenario default)
+  --footprints LIST work footprints, passed to every run as --work-footprint (default
+                    ${DEFAULT_FOOTPRINTS.join(',')}: with no footprint and the scenario default, so the
+                    footprint's own price is told apart from the allocators')
   --cpus LIST       CPU counts (default 1,${availableParallelism()}: 1 and this host's cores); 1 is fitted, the rest checked
   --ops N           threads-engine lifetimes per CPU per run (default ${DEFAULT_OPS})
   --repeats N       threads-engine runs per point, median kept (default ${DEFAULT_REPEATS})
@@ -61,7 +64,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const cores = availableParallelism();
   const work = workList('calibrate', values['work-ns'], DEFAULT_WORK);
-  const footprints = footprintList('calibrate', values.footprints);
+  const footprints = footprintList('calibrate', values.footprints, DEFAULT_FOOTPRINTS);
   const cpus = cpuList('calibrate', values.cpus, [...new Set([1, cores])], 64);
   if (!cpus.includes(1)) throw new UsageError('calibrate: --cpus must include 1 (the fitted points)');
   const ops = intFlag('calibrate', 'ops', values.ops, DEFAULT_OPS, 1, 10_000_000);

@@ -4,7 +4,6 @@
 // UsageError naming the command and the flag.
 import type { WorkSetting } from '../calibrate/points.js';
 import { loadScenario } from '../scenario/load.js';
-import { SCENARIO_FLAG_OPTIONS } from '../scenario/flags.js';
 import type { RunFlags } from '../calibrate/points.js';
 import { UsageError } from './errors.js';
 
@@ -17,8 +16,6 @@ export const POINT_FLAG_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-const FOOTPRINT_FLAG = 'work-footprint';
 
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim());
@@ -34,12 +31,9 @@ export function workList(command: string, value: string | undefined, fallback: r
   });
 }
 
-/** --footprints a,b, or the scenario default (one null) without it. */
-export function footprintList(command: string, value: string | undefined): (string | null)[] {
-  if (value === undefined) return [null];
-  if (!(FOOTPRINT_FLAG in SCENARIO_FLAG_OPTIONS)) {
-    throw new UsageError(`${command}: --footprints needs the run flag --${FOOTPRINT_FLAG}, which this build does not have`);
-  }
+/** --footprints a,b, or `fallback` without it (null: the scenario default, no flag). */
+export function footprintList(command: string, value: string | undefined, fallback: readonly (string | null)[]): (string | null)[] {
+  if (value === undefined) return [...fallback];
   const fs = list(value);
   if (fs.some((f) => f === '')) throw new UsageError(`${command}: --footprints takes a comma list of sizes such as 64KiB,512KiB, got '${value}'`);
   return fs;

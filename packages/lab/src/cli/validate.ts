@@ -9,6 +9,7 @@ import { EngineRunFailed } from '../calibrate/errors.js';
 import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags, THREADS_RATES, type ScenarioRunner } from '../calibrate/points.js';
 import { ProfileError } from '../engine/virtual/errors.js';
 import { loadProfile } from '../engine/virtual/profile.js';
+import { DEFAULT_WORK_FOOTPRINT } from '../scenario/schema.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { validate } from '../validate/validate.js';
 import { validationLines } from '../validate/table.js';
@@ -39,7 +40,7 @@ but not judged. The load average is printed before and after.
   --strategy LIST   strategies (default every built-in one)
   --work-ns LIST    exec work per cycle: numbers and/or derived (default ${DEFAULT_WORK.join(',')})
   --footprints LIST work footprints, passed to every run as --work-footprint (default: the
-                    scenario default)
+                    scenario default, ${DEFAULT_WORK_FOOTPRINT})
   --cpus LIST       judged CPU counts, each at most this host's cores (default ${upToCores.join(',')})
   --ops N           lifetimes per CPU per run, both engines (default ${DEFAULT_OPS})
   --repeats N       threads-engine runs per point, median kept (default ${DEFAULT_REPEATS})
@@ -77,7 +78,7 @@ async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
     return 0;
   }
   const work = workList('validate', values['work-ns'], DEFAULT_WORK);
-  const footprints = footprintList('validate', values.footprints);
+  const footprints = footprintList('validate', values.footprints, [null]);
   const cpus = cpuList('validate', values.cpus, upToCores, cores);
   const ops = intFlag('validate', 'ops', values.ops, DEFAULT_OPS, 1, 10_000_000);
   const repeats = intFlag('validate', 'repeats', values.repeats, DEFAULT_REPEATS, 1, 100);
