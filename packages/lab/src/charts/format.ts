@@ -2,7 +2,8 @@
 
 export function si(n: number): string {
   if (!Number.isFinite(n)) return '–';
-  const abs = Math.abs(n);
+  // Scale by the value as printed, so 999 600 is 1.00M, not 1.00e+3k.
+  const abs = Math.abs(Number(n.toPrecision(3)));
   if (abs >= 1e9) return `${(n / 1e9).toPrecision(3)}G`;
   if (abs >= 1e6) return `${(n / 1e6).toPrecision(3)}M`;
   if (abs >= 1e3) return `${(n / 1e3).toPrecision(3)}k`;

@@ -9,9 +9,9 @@ export function autoTime(ns: number): string {
   return `${(ns / 1e9).toFixed(2)} s`;
 }
 
-/** ops/s with a k/M suffix. */
+/** ops/s with a k/M suffix, chosen by the value as printed (999 960 is 1.00M, not 1000.0k). */
 export function rate(perSec: number): string {
-  if (perSec >= 1e6) return `${(perSec / 1e6).toFixed(2)}M`;
+  if (perSec >= 999_950) return `${(perSec / 1e6).toFixed(2)}M`;
   if (perSec >= 1e3) return `${(perSec / 1e3).toFixed(1)}k`;
   return perSec.toFixed(0);
 }
