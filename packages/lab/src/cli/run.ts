@@ -1,9 +1,11 @@
 // `percpu-lab run`: one scenario (flags and/or --scenario FILE) on one
 // engine. Progress goes to stderr; the summary (or, with --json, the result
 // JSON) to stdout; result.json, points.csv, locks.csv and report.txt to the
-// output directory. Exit 0 when every point ran completely and passed its
-// checks, 1 when the run failed (the result is written, marked partial),
-// 2 for bad usage or input (one line per problem, no stack trace).
+// output directory, rewritten after every point so that a run killed midway
+// keeps what it finished (marked partial). Exit 0 when every point ran
+// completely and passed its checks, 1 when the run failed (the result is
+// written, marked partial), 2 for bad usage or input (one line per problem,
+// no stack trace).
 import { renderRun } from '../report/render.js';
 import { defaultOutDir, writeResult } from '../results/write.js';
 import { SCENARIO_FLAG_OPTIONS, scenarioFlagHelp } from '../scenario/flags.js';
@@ -61,8 +63,11 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const scenario = await loadScenario(values);
-  const result = await runScenario(scenario, { log: (l) => process.stderr.write(`${l}\n`) });
   const out = scenario.out ?? defaultOutDir();
+  const result = await runScenario(scenario, {
+    log: (l) => process.stderr.write(`${l}\n`),
+    onPoint: (soFar) => writeResult(out, soFar, renderRun(soFar, 'full')),
+  });
   const files = writeResult(out, result, renderRun(result, 'full'));
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${[...renderRun(result, 'summary'), '', `written: ${files.join(', ')}`].join('\n')}\n`);

@@ -18,6 +18,11 @@ import { MM_CYCLE_WORKLOADS, type Scenario } from './schema.js';
 export interface RunHooks {
   /** Progress and derivation lines, as they happen (stderr in the CLI). */
   log(line: string): void;
+  /**
+   * After every point but the last: the result so far, marked partial, so
+   * a run killed midway (Ctrl-C, a CI timeout) keeps the points it finished.
+   */
+  onPoint?(soFar: RunResult): void;
 }
 
 function checkFailure(p: ResultPoint): PointFailure | null {
@@ -65,6 +70,9 @@ export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<
     if (f !== null) {
       failure = { ...f, point: name };
       break;
+    }
+    if (i < specs.length - 1) {
+      hooks.onPoint?.(buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure: null, oversubscription }));
     }
   }
   return buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure, oversubscription });
