@@ -16,9 +16,9 @@ import assert from 'node:assert/strict';
 import { runInput } from './fixtures/run-helpers.js';
 import type { ResultPoint } from '../src/results/schema.js';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const BOUND = 0.1;
-const MAX_BOUND = 0.3;
+const MAX_BOUND = 0.35;
 
 const point = async (ops: number): Promise<ResultPoint> => {
   const { result } = await runInput({ workload: 'doexec', cpus: [1], strategies: ['baseline'], ops, workNs: 2000 });
