@@ -7,6 +7,7 @@
 import type { RunResult } from '../results/schema.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
+import { median } from '../sweep/aggregate.js';
 import { EngineRunFailed } from './errors.js';
 
 /** Scenario flags by name, without the dashes, values as typed. */
@@ -97,12 +98,6 @@ export interface Reading {
   disturbedRepeats: number;
   /** Every repeat was disturbed. */
   disturbed: boolean;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Per strategy, the readings of `runs` (repeats of one scenario, one CPU count). */
