@@ -5,7 +5,7 @@
 // it is an LLC hit rather than a transfer from the holder's cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadProfile } from '../src/engine/virtual/index.js';
+import { loadProfile } from '../src/cost-model/index.js';
 import { VirtualContext } from '../src/engine/virtual/context.js';
 
 const profile = loadProfile('kernel');

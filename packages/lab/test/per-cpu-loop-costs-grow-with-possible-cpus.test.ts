@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PAGE_SIZE } from '@percpu-lab/machine';
-import { PART_LOOPS, PART_TRANSFERS } from '../src/engine/virtual/time-split.js';
+import { PART_LOOPS, PART_TRANSFERS } from '../src/cost-model/index.js';
 import { bootVirtual, roundProfile } from './fixtures/virtual-machine.js';
 
 const P = roundProfile();

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { builtinProfilePath, loadProfile, parseProfile } from '../src/engine/virtual/index.js';
+import { builtinProfilePath, loadProfile, parseProfile } from '../src/cost-model/index.js';
 
 test('a profile without cache sizes inherits them from the kernel profile', () => {
   const file = JSON.parse(readFileSync(builtinProfilePath('kernel'), 'utf8')) as { costs: Record<string, unknown> };

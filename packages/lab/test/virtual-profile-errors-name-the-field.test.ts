@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadProfile, ProfileError } from '../src/engine/virtual/index.js';
+import { loadProfile, ProfileError } from '../src/cost-model/index.js';
 import { roundProfileJson } from './fixtures/virtual-machine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtual-profile-'));

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bootMachine } from '@percpu-lab/machine';
 import { pcpuBoot, pcpuMemblockBytes, Percpu, type PcpuGeometry } from '@percpu-lab/percpu';
-import { createVirtualCpus, loadProfile, runVirtual } from '../src/engine/virtual/index.js';
+import { loadProfile } from '../src/cost-model/index.js';
+import { createVirtualCpus, runVirtual } from '../src/engine/virtual/index.js';
 import { statOf } from './fixtures/virtual-machine.js';
 
 const NR_CPUS = 1024;

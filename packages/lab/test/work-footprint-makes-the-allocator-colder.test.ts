@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinProfilePath } from '../src/engine/virtual/index.js';
+import { builtinProfilePath } from '../src/cost-model/index.js';
 import { DEFAULT_WORK_FOOTPRINT } from '../src/scenario/schema.js';
 import type { ResultPoint } from '../src/results/schema.js';
 import { runInput } from './fixtures/run-helpers.js';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { atomicsLockOps, RealCpu } from '@percpu-lab/machine';
 import { attachPoint, bootPoint } from '../src/boot.js';
-import { loadProfile } from '../src/engine/virtual/index.js';
+import { loadProfile } from '../src/cost-model/index.js';
 import { expandPoints, pointBase } from '../src/scenario/points.js';
 import { parseScenario } from '../src/scenario/validate.js';
 import { instantiate } from '../src/workloads/instantiate.js';

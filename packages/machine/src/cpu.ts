@@ -21,7 +21,8 @@ export type CostKind =
   | 'pcpuAllocCall' // pcpu_alloc's fixed work outside the bitmap search and the locks
   | 'freePercpuCall' // free_percpu's fixed work outside the bitmap and the lock
   | 'memcgCharge' // charging percpu bytes to the task's memory cgroup
-  | 'memcgUncharge'; // giving that charge back
+  | 'memcgUncharge' // giving that charge back
+  | 'allocRetry'; // a failed mm_alloc returning -ENOMEM to its caller, which tries again
 
 /** State of a CPU, read by lock spinners and the watchdog. */
 export const enum CpuState {

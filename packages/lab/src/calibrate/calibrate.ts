@@ -19,14 +19,14 @@
 // threads engine, the comparison `percpu-lab validate` judges.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProfileFile } from '../engine/virtual/profile.js';
+import { isShapeFigure, type ProfileFile } from '../cost-model/index.js';
 import type { HostFigures } from './host-figures.js';
 import { fitPrices, type Fit, type Observation } from './fit.js';
 import {
   measure, operatingPoints, pointFlags, pointLabel, resolveDerivedWork, threadsRate, workNsOf,
   type OperatingPoint, type RunFlags, type ScenarioRunner, type ThreadsRate, type WorkSetting,
 } from './points.js';
-import { calibratedCosts, SHAPE_FIGURES } from './profile-costs.js';
+import { calibratedCosts } from './profile-costs.js';
 
 /** Virtual lifetimes per CPU of a unit run: units per lifetime are averages that settle well within this. */
 export const UNIT_OPS = 1000;
@@ -85,7 +85,7 @@ const nsPerLifetime = (cpus: number, throughput: number) => (throughput > 0 ? (c
 /** Every figure of `base` at 0 except `kind` at 1, shape figures as in `costs`. */
 function unitProfile(base: ProfileFile, costs: ProfileFile['costs'], kind: string): ProfileFile {
   const unit = Object.fromEntries(
-    Object.entries(costs).map(([k, e]) => [k, { ...e, value: SHAPE_FIGURES.includes(k) ? e.value : k === kind ? 1 : 0 }]),
+    Object.entries(costs).map(([k, e]) => [k, { ...e, value: isShapeFigure(k) ? e.value : k === kind ? 1 : 0 }]),
   );
   return { ...base, name: `unit-${kind}`, costs: unit as ProfileFile['costs'] };
 }
@@ -125,7 +125,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   }
 
   const draft = calibratedCosts(o.base, o.figures);
-  const pricedKinds = Object.keys(o.base.costs).filter((k) => !SHAPE_FIGURES.includes(k));
+  const pricedKinds = Object.keys(o.base.costs).filter((k) => !isShapeFigure(k));
   const fittedKinds = pricedKinds.filter((k) => !(k in draft.known));
   const observations: Observation[] = [];
   const fittedPoints = measured.filter((m) => m.point.cpus === 1);

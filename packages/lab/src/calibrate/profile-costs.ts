@@ -2,19 +2,12 @@
 // came from written next to it (a profile never holds a number without its
 // reason). Figures the kernel profile has and nothing here measures or
 // fits keep the kernel's value, and say so.
-import type { ProfileFile } from '../engine/virtual/profile.js';
+import type { ProfileFile } from '../cost-model/index.js';
 import type { Fit } from './fit.js';
 import { HAND_OFF_ROUNDS, type HostFigures } from './host-figures.js';
 
 type Costs = ProfileFile['costs'];
 type Entry = { value: number; source: string };
-
-/**
- * Figures that are not a price per occurrence — a count of lines, a
- * threshold — so unit runs keep them as they are and the fit never sees
- * them.
- */
-export const SHAPE_FIGURES: readonly string[] = ['lineOverlap', 'lockDataLines', 'mutexSpinWindowNs', 'privateCacheBytes', 'llcBytesPerCore'];
 
 const fmt = (ns: number) => (ns >= 100 ? ns.toFixed(0) : ns.toPrecision(3));
 const entry = (value: number, source: string): Entry => ({ value: Number(value.toPrecision(6)), source });

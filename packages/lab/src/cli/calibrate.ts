@@ -13,7 +13,7 @@ import { EngineRunFailed } from '../calibrate/errors.js';
 import { measureHostFigures } from '../calibrate/host-figures.js';
 import { DEFAULT_WORK, footprintFlags, operatingPoints, runFlags, THREADS_RATES } from '../calibrate/points.js';
 import { calibrationLines } from '../calibrate/report.js';
-import { builtinProfilePath, parseProfile, type ProfileFile } from '../engine/virtual/profile.js';
+import { builtinProfilePath, parseProfile, type ProfileFile } from '../cost-model/index.js';
 import { DEFAULT_WORK_FOOTPRINT } from '../scenario/schema.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { choiceFlag, intFlag, parseCommandArgs } from './args.js';

@@ -47,8 +47,6 @@ export const MM_CYCLE_LATENCIES = ['mmAlloc', 'mmdrop'] as const;
 const TOUCHED = [MM_FILEPAGES, MM_ANONPAGES] as const;
 const MIN_PAGES = 8;
 const MAX_PAGES = 48;
-/** A failed mm_alloc is retried after this much time (the fork would return -ENOMEM and the caller retries). */
-const ALLOC_RETRY_NS = 1000;
 /** Consecutive failures after which memory is clearly exhausted for good. */
 const MAX_ALLOC_RETRIES = 10_000;
 
@@ -174,7 +172,8 @@ export class MmCycle implements CpuProgram {
     if (++this.failures >= MAX_ALLOC_RETRIES) {
       throw new KernelMemoryExhausted(`mm_alloc failed ${MAX_ALLOC_RETRIES} times in a row on CPU ${cpu.id}: kernel memory is exhausted; raise --memory`);
     }
-    cpu.spend(ALLOC_RETRY_NS);
+    // The fork/exec returns -ENOMEM and the caller tries again: priced by the profile (allocRetryNs).
+    cpu.cost('allocRetry', 1);
     return 0;
   }
 }

@@ -38,7 +38,7 @@
 // Lock words reuse the same stamps (lockLine); the data they protect keeps
 // the lock's own tracking (the previous holder on the lock's timeline,
 // virtual-lock.ts).
-import type { CostProfile } from './profile.js';
+import type { CostProfile } from '../../cost-model/index.js';
 import { VirtualConfigError } from './errors.js';
 
 export interface Topology {

@@ -23,8 +23,8 @@ import { instantiate } from '../../workloads/instantiate.js';
 import { deriveWorkNs } from '../../workloads/work-ns.js';
 import type { CpuRaw, Engine, PointFailure, PointSpec, RawPoint, WorkNsDerivation } from '../engine.js';
 import { checkTopology, type Topology } from './context.js';
-import { ProfileError, VirtualConfigError, VirtualRunError } from './errors.js';
-import { loadProfile, type CostProfile } from './profile.js';
+import { loadProfile, ProfileError, type CostProfile } from '../../cost-model/index.js';
+import { VirtualConfigError, VirtualRunError } from './errors.js';
 import { createVirtualCpus, runVirtual, type VirtualRunResult } from './run.js';
 import { lifetimeSplit, type TimeSplit } from './time-split.js';
 

@@ -5,11 +5,6 @@ export class VirtualEngineError extends Error {
   override name = 'VirtualEngineError';
 }
 
-/** A cost profile that cannot be used: missing, unreadable, or a bad field. */
-export class ProfileError extends VirtualEngineError {
-  override name = 'ProfileError';
-}
-
 /** Arguments of a virtual run that cannot work (CPU count, topology, quotas). */
 export class VirtualConfigError extends VirtualEngineError {
   override name = 'VirtualConfigError';

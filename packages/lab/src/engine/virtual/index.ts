@@ -15,11 +15,7 @@
 export { createVirtualCpus, runVirtual, type MachineShape, type VirtualRunOptions, type VirtualRunResult, type VirtualCpuResult } from './run.js';
 export { VirtualCpu } from './virtual-cpu.js';
 export { VirtualContext, checkTopology, type Topology } from './context.js';
-export { TimeSplit, lifetimeSplit, SPLIT_PARTS, type SplitPart } from './time-split.js';
+export { TimeSplit, lifetimeSplit } from './time-split.js';
 export { virtualLockOps } from './virtual-lock.js';
-export {
-  loadProfile, parseProfile, readProfileFile, builtinProfilePath, BUILTIN_PROFILES, PROFILE_FORMAT,
-  type CostProfile, type ProfileFile,
-} from './profile.js';
-export { VirtualEngineError, ProfileError, VirtualConfigError, VirtualRunError } from './errors.js';
+export { VirtualEngineError, VirtualConfigError, VirtualRunError } from './errors.js';
 export { virtualEngine, DEFAULT_PROFILE } from './engine.js';

@@ -19,9 +19,8 @@ import {
 import type { CpuProgram } from '../program.js';
 import { CpuHeap } from './cpu-heap.js';
 import { VirtualContext, type Topology } from './context.js';
-import { PART_OTHER } from './time-split.js';
+import { PART_OTHER, type CostProfile } from '../../cost-model/index.js';
 import { VirtualConfigError, VirtualRunError } from './errors.js';
-import type { CostProfile } from './profile.js';
 import { VirtualCpu } from './virtual-cpu.js';
 import { virtualLockOps } from './virtual-lock.js';
 

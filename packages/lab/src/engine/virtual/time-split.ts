@@ -1,32 +1,10 @@
 // Where a virtual CPU's time goes. Every nanosecond the virtual engine adds
-// to a CPU's clock is booked to exactly one part, so the parts of a CPU sum
-// to its clock and a user can see *why* a strategy is slow at a given size:
-//   work       exec-like work outside the allocators (Cpu.spend) and the
-//              memory it writes (Cpu.touchPrivate)
-//   percpu     the percpu allocator's own path: pcpu_alloc / free_percpu
-//              fixed work, bitmap scans, page population, memcg charging,
-//              and the uncontended operations of its two locks
-//   loops      the loops over every possible/online CPU (zeroing a new
-//              area in every unit, mm_init_cid, percpu_counter_sum): their
-//              iterations and the cache lines they pull in
-//   transfers  cache lines that move between CPUs outside those loops: lock
-//              words and the data that follows a lock, a CPU's own percpu
-//              slot taken back from the CPU that last touched it
-//   other      the rest of the modelled kernel: slab, pages, pgd, mm_init,
-//              counters, atomics, uncontended operations of other locks
-//   wait       time spent waiting for a lock (spinning, or a mutex's
-//              sleep and wake-up), by lock class
+// to a CPU's clock is booked to exactly one part (cost-model/parts.ts says
+// what each holds) or, for a lock wait, to the lock's class, so the parts
+// of a CPU sum to its clock.
 import { MAX_LOCK_CLASSES } from '@percpu-lab/machine';
+import { PART_LOOPS, PART_OTHER, PART_PERCPU, PART_TRANSFERS, PART_WORK, SPLIT_PARTS } from '../../cost-model/index.js';
 import type { LifetimeSplit } from '../engine.js';
-
-export const SPLIT_PARTS = ['work', 'percpu', 'loops', 'transfers', 'other'] as const;
-export type SplitPart = (typeof SPLIT_PARTS)[number];
-
-export const PART_WORK = 0;
-export const PART_PERCPU = 1;
-export const PART_LOOPS = 2;
-export const PART_TRANSFERS = 3;
-export const PART_OTHER = 4;
 
 /** One CPU's booked time: the parts, then the wait of each lock class id. */
 export class TimeSplit {

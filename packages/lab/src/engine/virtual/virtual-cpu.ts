@@ -12,14 +12,9 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { CACHE_LINE as LINE_BYTES, type Cpu, type CostKind, type Kernel } from '@percpu-lab/machine';
+import { kindTable, PART_LOOPS, PART_TRANSFERS, PART_WORK, type KindTable } from '../../cost-model/index.js';
 import type { VirtualContext } from './context.js';
-import { VirtualConfigError } from './errors.js';
-import { PART_LOOPS, PART_OTHER, PART_PERCPU, PART_TRANSFERS, PART_WORK, TimeSplit } from './time-split.js';
-
-/** A CostKind the machine layer added but no profile prices yet: a compile error first. */
-function unpriced(kind: never): never {
-  throw new VirtualConfigError(`no cost profile entry prices work of kind ${String(kind)}`);
-}
+import { TimeSplit } from './time-split.js';
 
 export class VirtualCpu implements Cpu {
   /** Virtual time of this CPU (ns). Virtual locks move it forward too. */
@@ -30,17 +25,8 @@ export class VirtualCpu implements Cpu {
   private readonly i32: Int32Array;
   private readonly rng: RandomGenerator;
   // Prices copied out of the profile: cost() is on every model hot path.
-  private readonly atomicNs: number;
-  private readonly bitmapWordNs: number;
-  private readonly pageAllocNs: number;
-  private readonly pageFreeNs: number;
-  private readonly pagePopulateNs: number;
+  private readonly kinds: KindTable;
   private readonly zeroByteNs: number;
-  private readonly objectInitNs: number;
-  private readonly pcpuAllocCallNs: number;
-  private readonly freePercpuCallNs: number;
-  private readonly memcgChargeNs: number;
-  private readonly memcgUnchargeNs: number;
   private readonly loopIterNs: number;
   private readonly lineOverlap: number;
 
@@ -55,17 +41,8 @@ export class VirtualCpu implements Cpu {
     this.i32 = kernel.mem.i32;
     this.rng = xoroshiro128plus((seed * 0x9e3779b1 + id) | 0);
     const p = ctx.profile;
-    this.atomicNs = p.atomicNs;
-    this.bitmapWordNs = p.bitmapWordNs;
-    this.pageAllocNs = p.pageAllocNs;
-    this.pageFreeNs = p.pageFreeNs;
-    this.pagePopulateNs = p.pagePopulateNs;
+    this.kinds = kindTable(p);
     this.zeroByteNs = p.zeroByteNs;
-    this.objectInitNs = p.objectInitNs;
-    this.pcpuAllocCallNs = p.pcpuAllocCallNs;
-    this.freePercpuCallNs = p.freePercpuCallNs;
-    this.memcgChargeNs = p.memcgChargeNs;
-    this.memcgUnchargeNs = p.memcgUnchargeNs;
     this.loopIterNs = p.percpuLoopIterNs;
     this.lineOverlap = p.lineOverlap;
   }
@@ -79,20 +56,7 @@ export class VirtualCpu implements Cpu {
   }
 
   cost(kind: CostKind, units: number): void {
-    switch (kind) {
-      case 'atomic': this.charge(PART_OTHER, this.atomicNs * units); break;
-      case 'bitmapWord': this.charge(PART_PERCPU, this.bitmapWordNs * units); break;
-      case 'pageAlloc': this.charge(PART_OTHER, this.pageAllocNs * units); break;
-      case 'pageFree': this.charge(PART_OTHER, this.pageFreeNs * units); break;
-      case 'pagePopulate': this.charge(PART_PERCPU, this.pagePopulateNs * units); break;
-      case 'zeroByte': this.charge(PART_OTHER, this.zeroByteNs * units); break;
-      case 'objectInit': this.charge(PART_OTHER, this.objectInitNs * units); break;
-      case 'pcpuAllocCall': this.charge(PART_PERCPU, this.pcpuAllocCallNs * units); break;
-      case 'freePercpuCall': this.charge(PART_PERCPU, this.freePercpuCallNs * units); break;
-      case 'memcgCharge': this.charge(PART_PERCPU, this.memcgChargeNs * units); break;
-      case 'memcgUncharge': this.charge(PART_PERCPU, this.memcgUnchargeNs * units); break;
-      default: unpriced(kind);
-    }
+    this.charge(this.kinds.part[kind], this.kinds.ns[kind] * units);
   }
 
   touchUnits(pages: number, off: number, bytes: number, n: number): void {

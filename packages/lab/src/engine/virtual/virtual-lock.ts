@@ -36,9 +36,8 @@ import {
   atomicContextName, CACHE_LINE, CpuArea, cpuAreaAddr, LOCK_STAT_CPU_STRIDE, LockError, LockKind, LockWord, lockOwnerOf, lockStatAcquired, lockStatAddr,
   lockStatReleased, lockWordFor, type Cpu, type Kernel, type Lock, type LockOps,
 } from '@percpu-lab/machine';
-import { PCPU_LOCK_CLASSES } from '@percpu-lab/percpu';
+import { lockPrices, PART_TRANSFERS, waitCost, type LockPrices } from '../../cost-model/index.js';
 import type { VirtualContext } from './context.js';
-import { PART_OTHER, PART_PERCPU, PART_TRANSFERS } from './time-split.js';
 import { LockTimeline } from './timeline.js';
 import { VirtualCpu } from './virtual-cpu.js';
 import { VirtualConfigError } from './errors.js';
@@ -52,11 +51,11 @@ class VirtualLock implements Lock {
   readonly classId: number;
   private readonly timeline = new LockTimeline();
   private readonly mutex: boolean;
+  /** Prices of the operations, the data that follows the lock, and a waiter's sleep (cost-model/locks.ts). */
+  private readonly prices: LockPrices;
   private readonly lockNs: number;
   private readonly unlockNs: number;
   private readonly dataLines: number;
-  private readonly spinWindowNs: number;
-  private readonly sleepWakeNs: number;
   /** Time-split part of the uncontended lock and unlock operations: the percpu path's own locks, or other. */
   private readonly opPart: number;
   private readonly stat: boolean;
@@ -80,16 +79,14 @@ class VirtualLock implements Lock {
     kind: LockKind,
     private readonly ctx: VirtualContext,
   ) {
-    const p = ctx.profile;
     const m = kernel.mem;
     this.mutex = kind === LockKind.Mutex;
     this.classId = LockWord.classId.get(m, addr);
-    this.lockNs = this.mutex ? p.mutexLockNs : p.spinLockNs;
-    this.unlockNs = this.mutex ? p.mutexUnlockNs : p.spinUnlockNs;
-    this.dataLines = p.lockDataLinesByClass[kernel.lockClassName(this.classId)] ?? p.lockDataLines;
-    this.spinWindowNs = p.mutexSpinWindowNs;
-    this.sleepWakeNs = p.mutexSleepWakeNs;
-    this.opPart = PCPU_LOCK_CLASSES.includes(kernel.lockClassName(this.classId)) ? PART_PERCPU : PART_OTHER;
+    this.prices = lockPrices(ctx.profile, this.mutex, kernel.lockClassName(this.classId));
+    this.lockNs = this.prices.lockNs;
+    this.unlockNs = this.prices.unlockNs;
+    this.dataLines = this.prices.dataLines;
+    this.opPart = this.prices.part;
     this.stat = kernel.lockStatEnabled;
     this.i32 = m.i32;
     this.f64 = m.f64;
@@ -111,7 +108,7 @@ class VirtualLock implements Lock {
     const pred = this.timeline.pred;
     const bounced = pred !== -1 && pred !== id;
     const transfer = bounced ? this.ctx.transferNs(pred, id) : 0;
-    if (g > t) v.chargeWait(this.classId, this.mutex && g - t > this.spinWindowNs ? g - t + this.sleepWakeNs : g - t);
+    if (g > t) v.chargeWait(this.classId, waitCost(this.prices, g - t));
     v.charge(this.opPart, this.lockNs + this.reload(id, bounced));
     v.charge(PART_TRANSFERS, transfer);
     this.take(v, g);

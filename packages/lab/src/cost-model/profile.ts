@@ -64,6 +64,8 @@ const costsSchema = z.object({
   memcgUnchargeNs: entry,
   /** Charged at every program step: host work the model does not price itself (0 for a kernel). */
   stepNs: entry,
+  /** A failed mm_alloc: the fork/exec returns -ENOMEM and the caller tries again. */
+  allocRetryNs: entry,
   /** A core's private cache (L2; SMT siblings share it): a line stays in it until the core streamed this much more. */
   privateCacheBytes: entry.optional(),
   /** The last-level cache per core; a socket's LLC is this × its cores. */
@@ -87,7 +89,20 @@ const profileSchema = z.object({
 }).strict();
 
 export type ProfileFile = z.infer<typeof profileSchema>;
-type CostName = keyof ProfileFile['costs'];
+export type CostName = keyof ProfileFile['costs'];
+
+/**
+ * Figures that are not a price per occurrence — a count of lines, a
+ * threshold, a cache size — so calibrate's unit runs keep them as they are
+ * and its fit never sees them.
+ */
+export const SHAPE_FIGURES = ['lineOverlap', 'lockDataLines', 'mutexSpinWindowNs', 'privateCacheBytes', 'llcBytesPerCore'] as const satisfies readonly CostName[];
+/** The figures that are a price: ns per occurrence of some kind of work. */
+export type PriceName = Exclude<CostName, (typeof SHAPE_FIGURES)[number]>;
+
+export function isShapeFigure(name: string): boolean {
+  return (SHAPE_FIGURES as readonly string[]).includes(name);
+}
 
 /** A validated profile, values only, ready for the engine's hot paths. */
 export type CostProfile = { readonly [K in CostName]: number } & {
@@ -152,7 +167,7 @@ export function readProfileFile(path: string): CostProfile {
 
 /** Where a built-in profile lives (packages/lab/profiles/<name>.json). */
 export function builtinProfilePath(name: (typeof BUILTIN_PROFILES)[number]): string {
-  return fileURLToPath(new URL(`../../../../profiles/${name}.json`, import.meta.url));
+  return fileURLToPath(new URL(`../../../profiles/${name}.json`, import.meta.url));
 }
 
 /** Resolve `--profile kernel|calibrated|<file>`. */
