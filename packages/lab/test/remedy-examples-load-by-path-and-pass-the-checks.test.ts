@@ -15,7 +15,7 @@ import { runScenario } from '../src/scenario/run.js';
 import type { ResultPoint } from '../src/results/schema.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const EXAMPLES = ['atomic-rss', 'lazy-percpu-counter', 'grouped-cached'].map((n) => `examples/remedies/${n}.js`);
+const EXAMPLES = ['atomic-rss', 'lazy-percpu-counter', 'grouped-cached', 'ungrouped-rss'].map((n) => `examples/remedies/${n}.js`);
 const KNOB = 'packages/lab/test/fixtures/strategies/lazy-percpu-counter-t2.js';
 /** What the knob fixture must do: every mm switches, so both areas and the counters list each lifetime. */
 const KNOB_LOCKS = { pcpu_alloc_mutex: 2, pcpu_lock: 4, percpu_counters_lock: 2, pgd_lock: 2 };
@@ -62,7 +62,7 @@ async function run(engine: string, cpus: string, files: string[]) {
 test('each example loads by path on the virtual engine, passes verify, rss and leak checks, and takes the locks its header states', async () => {
   const r = await run('virtual', '1,2', [...EXAMPLES, KNOB]);
   assert.equal(r.status, 'complete', r.failure?.message);
-  assert.equal(r.points.length, 8);
+  assert.equal(r.points.length, 10);
   for (const p of r.points) {
     assertChecksPass(p);
     const file = p.strategySource?.path;
@@ -76,7 +76,7 @@ test('each example loads by path on the virtual engine, passes verify, rss and l
 test('threads-engine workers load the same files and pass the same checks at 2 CPUs', async () => {
   const r = await run('threads', '2', EXAMPLES);
   assert.equal(r.status, 'complete', r.failure?.message);
-  assert.deepEqual(r.points.map((p) => p.strategy), ['atomic-rss', 'lazy-percpu-counter', 'grouped-cached']);
+  assert.deepEqual(r.points.map((p) => p.strategy), ['atomic-rss', 'lazy-percpu-counter', 'grouped-cached', 'ungrouped-rss']);
   for (const p of r.points) {
     assertChecksPass(p);
     assert.equal(p.lifetimes, 2 * 300);
