@@ -43,7 +43,9 @@ function memblockBytes(spec: PointSpec): number {
 export function bootPoint(spec: PointSpec, engineBoot?: (kernel: Kernel) => void): Kernel {
   let kernel: Kernel;
   try {
-    kernel = bootMachine({ nrCpus: spec.machineCpus, memBytes: spec.memBytes, memblockBytes: memblockBytes(spec) });
+    kernel = bootMachine({
+      nrCpus: spec.machineCpus, memBytes: spec.memBytes, memblockBytes: memblockBytes(spec), sockets: spec.sockets, threadsPerCore: spec.threadsPerCore,
+    });
     pcpuBoot(kernel, spec.geometry);
     getStrategy(spec.strategy).boot(kernel, MM_OPTIONS);
   } catch (e) {

@@ -113,6 +113,14 @@ export interface Cpu {
    */
   touchOwn(addr: number, bytes: number): void;
   /**
+   * An atomic read-modify-write (or lock word) on a line every CPU may
+   * write: a refcount, a reader count, a page counter. The model does the
+   * atomic itself; the virtual engine prices the line by who wrote it last
+   * (a transfer from that CPU, or memory on the boot node), alone like
+   * touchOwn. No-op on real threads, whose atomics contend for real.
+   */
+  touchShared(addr: number, bytes: number): void;
+  /**
    * The running process writes `bytes` of its own user memory, one store per
    * cache line: memory no other CPU sees, which pushes the kernel's lines out
    * of this CPU's caches (exec's page zeroing, page-table pages, the code it

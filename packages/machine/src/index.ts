@@ -10,5 +10,6 @@ export * from './atomics-lock.js';
 export * from './pages.js';
 export * from './real-cpu.js';
 export * from './workqueue.js';
+export * from './topology.js';
 export * from './boot.js';
 export * from './pool/index.js';

@@ -29,6 +29,9 @@ export interface BootParams {
   nrCpus: number;
   /** Bytes reserved for boot-time allocations; the page allocator gets the rest. */
   memblockBytes?: number;
+  /** Sockets (= NUMA nodes) and SMT threads per core of the possible CPUs (default 1 and 1: topology.ts). */
+  sockets?: number;
+  threadsPerCore?: number;
   lockStat?: boolean;
 }
 

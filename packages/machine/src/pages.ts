@@ -36,6 +36,13 @@ export const Page = struct('page', {
 const PG_BUDDY = 1;
 const PG_PCP = 2;
 const PG_HEAD = 4;
+/**
+ * PG_lru: the allocated page is on an LRU list, linked through page->lru
+ * (`next`/`prev`, which the buddy and pcp lists use only while the page is
+ * free, as in the kernel). Whoever sets it clears it before the page is
+ * freed.
+ */
+export const PG_LRU = 8;
 
 export const Zone = struct('zone', {
   lock: { bytes: LockWord.size, align: CACHE_LINE },
@@ -248,6 +255,16 @@ export class PageAllocator {
       s.allocFail += Pcp.allocFail.get(m, p);
     }
     return s;
+  }
+
+  /** The struct page of an allocated page (virt_to_page). */
+  pageOf(addr: number): number {
+    return this.za.page(this.pageIndex(addr));
+  }
+
+  /** The page a struct page describes (page_address). */
+  pageAddress(page: number): number {
+    return this.za.start + ((page - this.za.pages) / Page.size) * PAGE_SIZE;
   }
 
   pageIndex(addr: number): number {

@@ -90,6 +90,8 @@ export class RealCpu implements Cpu {
 
   touchOwn(): void {}
 
+  touchShared(): void {}
+
   randInt(lo: number, hi: number): number {
     return uniformInt(this.rng, lo, hi);
   }

@@ -4,14 +4,9 @@
 // still run). The engine is one thread, so this is plain JavaScript state,
 // not kernel memory.
 //
-// Topology. The machine has `machineCpus` possible (= online) CPUs on
-// `sockets` sockets with `threadsPerCore` SMT threads per core. CPUs are
-// numbered as x86 Linux enumerates them (ACPI MADT order, what lscpu shows
-// on Intel and AMD servers): first one thread of every core, socket by
-// socket, then the second thread of every core in the same order. So on a
-// 2-socket 96-core 192-CPU machine, CPUs 0-47 are socket 0's cores, 48-95
-// socket 1's, 96-191 their SMT siblings; the busy CPUs of a run are the
-// first N, as `taskset -c 0-(N-1)` would give.
+// Topology: the kernel's own (machine/topology.ts), x86 enumeration order,
+// one node per socket; the busy CPUs of a run are the first N, as
+// `taskset -c 0-(N-1)` would give.
 //
 // Cache lines. A line of kernel memory is in one of these states for the
 // CPU that touches it: in this CPU's own cache (it touched it last); in the
@@ -38,27 +33,18 @@
 // Lock words reuse the same stamps (lockLine); the data they protect keeps
 // the lock's own tracking (the previous holder on the lock's timeline,
 // virtual-lock.ts).
+import { cpuTopology, topologyProblem, type Topology } from '@percpu-lab/machine';
 import type { CostProfile } from '../../cost-model/index.js';
 import { VirtualConfigError } from './errors.js';
 
-export interface Topology {
-  /** Possible (= online) CPUs of the booted kernel. */
-  machineCpus: number;
-  sockets: number;
-  /** SMT threads per core. */
-  threadsPerCore: number;
-}
+export type { Topology };
 
 const LINE_SHIFT = 6;
 
 /** Check a topology; the message names the flag to change. */
 export function checkTopology(t: Topology): void {
-  const { machineCpus: n, sockets: s, threadsPerCore: tpc } = t;
-  if (!Number.isInteger(s) || s < 1) throw new VirtualConfigError(`--sockets must be a positive integer, got ${s}`);
-  if (!Number.isInteger(tpc) || tpc < 1) throw new VirtualConfigError(`--threads-per-core must be a positive integer, got ${tpc}`);
-  if (n % (s * tpc) !== 0) {
-    throw new VirtualConfigError(`--machine-cpus ${n} cannot be split into ${s} socket(s) of whole cores with ${tpc} thread(s) each: use a multiple of ${s * tpc}`);
-  }
+  const problem = topologyProblem(t);
+  if (problem !== null) throw new VirtualConfigError(problem);
 }
 
 export class VirtualContext {
@@ -93,13 +79,7 @@ export class VirtualContext {
     const n = topology.machineCpus;
     const coresPerSocket = n / topology.sockets / topology.threadsPerCore;
     const cores = n / topology.threadsPerCore;
-    this.socketOf = new Int32Array(n);
-    this.coreOf = new Int32Array(n);
-    for (let c = 0; c < n; c++) {
-      const core = c % cores;
-      this.coreOf[c] = core;
-      this.socketOf[c] = Math.floor(core / coresPerSocket);
-    }
+    ({ coreOf: this.coreOf, socketOf: this.socketOf } = cpuTopology(topology));
     this.lineHolder = new Int16Array(Math.ceil(memBytes / (1 << LINE_SHIFT)));
     this.lineStamp = new Float64Array(this.lineHolder.length);
     this.streamed = new Float64Array(n);

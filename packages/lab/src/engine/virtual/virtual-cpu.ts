@@ -83,6 +83,12 @@ export class VirtualCpu implements Cpu {
     if (ns > 0) this.charge(PART_TRANSFERS, ns);
   }
 
+  /** A shared line lives in boot memory, on CPU 0's node, when no cache has it. */
+  touchShared(addr: number, bytes: number): void {
+    const ns = this.ctx.takeLines(this.id, 0, addr, bytes);
+    if (ns > 0) this.charge(PART_TRANSFERS, ns);
+  }
+
   /** Move the clock by `ns` and book it to `part` (time-split.ts). */
   charge(part: number, ns: number): void {
     this.clock += ns;
