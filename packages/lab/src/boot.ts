@@ -1,14 +1,15 @@
 // Booting the kernel of one point, the way the real kernel's boot order
 // goes: the machine (memory, CPUs, locks, pages, workqueue), then percpu
 // (setup_per_cpu_areas: first chunk and its geometry), then the mm strategy
-// (caches, counters list, pgd list), then the workload's own shared state,
+// (caches, counters list, pgd list), then the exec path's files, LRU and
+// memcg (when the scenario names a binary), then the workload's own shared state,
 // then publish — after which CPUs attach. Possible CPUs = the point's
 // machine (machineCpus), of which `cpus` are busy: every possible CPU has a
 // percpu unit, so the zeroing and summing loops walk the whole machine
 // however few of its CPUs run the workload.
 import { bootMachine, BootError, type Kernel } from '@percpu-lab/machine';
 import { pcpuBoot, pcpuMemblockBytes, Percpu, PercpuError } from '@percpu-lab/percpu';
-import { getStrategy, type MmOps, type MmOptions } from '@percpu-lab/mm';
+import { execBoot, execBootBytes, getStrategy, type MmOps, type MmOptions } from '@percpu-lab/mm';
 import type { PointSpec } from './engine/engine.js';
 import { ScenarioError } from './scenario/errors.js';
 import { getWorkload } from './workloads/registry.js';
@@ -33,7 +34,8 @@ export class PointBootError extends ScenarioError {
  */
 function memblockBytes(spec: PointSpec): number {
   const machine = 4 * 2 ** 20 + spec.machineCpus * 64 * 2 ** 10 + spec.memBytes / 256;
-  return Math.ceil((machine + pcpuMemblockBytes(spec.geometry, spec.machineCpus)) / 4096) * 4096;
+  const exec = spec.knobs.binary === null ? 0 : execBootBytes(spec.knobs.binary, spec.machineCpus, spec.sockets);
+  return Math.ceil((machine + exec + pcpuMemblockBytes(spec.geometry, spec.machineCpus)) / 4096) * 4096;
 }
 
 /**
@@ -48,6 +50,7 @@ export function bootPoint(spec: PointSpec, engineBoot?: (kernel: Kernel) => void
     });
     pcpuBoot(kernel, spec.geometry);
     getStrategy(spec.strategy).boot(kernel, MM_OPTIONS);
+    if (spec.knobs.binary !== null) execBoot(kernel, spec.knobs.binary);
   } catch (e) {
     if (!(e instanceof BootError || e instanceof PercpuError)) throw e;
     throw new PointBootError([

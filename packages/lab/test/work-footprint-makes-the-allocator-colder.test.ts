@@ -18,7 +18,7 @@ const WORK_NS = 2000;
 async function points(workFootprint: string | 0, cpus: number[], extra: Record<string, unknown> = {}): Promise<ResultPoint[]> {
   const { result } = await runInput({
     engine: 'virtual', workload: 'doexec', strategies: ['baseline', 'slab-dtor'], cpus, ops: 300, warmup: 30,
-    workNs: WORK_NS, workFootprint, ...extra,
+    workNs: WORK_NS, workFootprint, binary: 'none', ...extra,
   });
   assert.equal(result.status, 'complete');
   return result.points;

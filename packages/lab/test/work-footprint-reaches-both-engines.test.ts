@@ -16,7 +16,8 @@ const FOOTPRINT = '1.5KiB';
 const BYTES = 1536;
 
 test('a threads-engine CPU writes the footprint into memory of its own', () => {
-  const s = parseScenario({ workFootprint: FOOTPRINT, workNs: 0, strategies: ['baseline'] }, { file: null, fromFlags: new Set(), strategies: strategyNames() });
+  // No exec model: its own pages would be private memory too.
+  const s = parseScenario({ workFootprint: FOOTPRINT, workNs: 0, strategies: ['baseline'], binary: 'none' }, { file: null, fromFlags: new Set(), strategies: strategyNames() });
   const [spec] = expandPoints(s, pointBase(s));
   const kernel = bootPoint(spec!);
   kernel.setLockOps(atomicsLockOps);

@@ -21,7 +21,7 @@ test('workNs = P / 4 % − L, from measured P and L with L covering P', async ()
 });
 
 test('a run without --work-ns derives it, prints how, and records it', async () => {
-  const { result, log } = await runInput({ workload: 'doexec', cpus: [1], strategies: ['slab-dtor'], ops: 200, warmup: 50 });
+  const { result, log } = await runInput({ workload: 'doexec', cpus: [1], strategies: ['slab-dtor'], ops: 200, warmup: 50, binary: 'none' });
   assert.equal(result.workNs?.derived, true);
   assert.ok(result.workNs!.value > 0);
   assert.ok(log.some((l) => l.startsWith(`work-ns ${result.workNs!.value} (derived`)), log.join('\n'));

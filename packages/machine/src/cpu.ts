@@ -22,7 +22,33 @@ export type CostKind =
   | 'freePercpuCall' // free_percpu's fixed work outside the bitmap and the lock
   | 'memcgCharge' // charging percpu bytes to the task's memory cgroup
   | 'memcgUncharge' // giving that charge back
-  | 'allocRetry'; // a failed mm_alloc returning -ENOMEM to its caller, which tries again
+  | 'footprintByte' // one byte of the work phase's own memory written (Cpu.touchPrivate streams it)
+  // The exec path (mm/exec): each kind is one occurrence of the step it names.
+  | 'syscall' // system call entry and exit
+  | 'pageFault' // page-fault exception entry and exit
+  | 'anonFault' // do_anonymous_page besides the page itself
+  | 'anonVmaPrepare' // the anon_vma and its chain on a VMA's first anonymous fault
+  | 'cowFault' // do_cow_fault / wp_page_copy besides the page and the copy
+  | 'fileFault' // do_read_fault and filemap_map_pages' set-up
+  | 'filePte' // one page-cache page mapped by fault-around
+  | 'pteZap' // one present PTE zapped and its gather entry dropped
+  | 'userPageByte' // one byte of a user page zeroed or copied
+  | 'pgtablePage' // a page-table page's constructor, accounting and later destructor
+  | 'vmaCreate' // a VMA allocated and stored in the mm
+  | 'vmaDestroy' // a VMA removed and freed
+  | 'iMmapTreeLevel' // one level of an i_mmap interval-tree insert or removal
+  | 'lruFolio' // one folio onto or off an LRU list under lru_lock
+  | 'listOp' // one list_add / list_del under a lock
+  | 'irqSaveRestore' // local_irq_save + local_irq_restore around a spinlock
+  | 'slabObject' // a slab object allocated and freed that the model does not keep
+  | 'pathComponent' // one component of an RCU path walk
+  | 'fileOpen' // a file opened and finally put, besides its walk
+  | 'kernelRead' // kernel_read of a header from the page cache
+  | 'creds' // prepare_exec_creds, commit_creds and the old credentials' RCU free
+  | 'mmCidExec' // sched_mm_cid_before_execve or _after_execve
+  | 'schedExec' // sched_exec of a task pinned to its CPU
+  | 'cr3Switch' // activate_mm: the CR3 load of the new mm
+  | 'userInstruction'; // one user-space instruction of the new image
 
 /** State of a CPU, read by lock spinners and the watchdog. */
 export const enum CpuState {

@@ -15,6 +15,8 @@ import { MachineError } from './errors.js';
 import { PAGE_SHIFT, PAGE_SIZE, type Kernel } from './kernel.js';
 import { lockInit, LockKind, LockWord, type Lock } from './lock.js';
 import { struct, CACHE_LINE } from './struct.js';
+import type { KernelMemory } from './memory.js';
+import { cpuToNode } from './topology.js';
 
 export const MAX_PAGE_ORDER = 10;
 /** Pages moved between a pcp list and the zone at once (typical zone_batchsize). */
@@ -43,6 +45,14 @@ const PG_HEAD = 4;
  * freed.
  */
 export const PG_LRU = 8;
+/** page->flags keeps the page's node above this bit (page_to_nid): pages are allocated on the allocating CPU's node. */
+const NODE_SHIFT = 16;
+const PG_MASK = (1 << NODE_SHIFT) - 1;
+
+/** page_to_nid(): the node of an allocated page, from its struct page. */
+export function pageToNid(m: KernelMemory, page: number): number {
+  return Page.flags.get(m, page) >>> NODE_SHIFT;
+}
 
 export const Zone = struct('zone', {
   lock: { bytes: LockWord.size, align: CACHE_LINE },
@@ -207,7 +217,7 @@ export class PageAllocator {
       return 0;
     }
     const p = this.za.page(idx);
-    Page.flags.set(m, p, PG_HEAD);
+    Page.flags.set(m, p, PG_HEAD | (cpuToNode(this.kernel, cpu.id) << NODE_SHIFT));
     Page.order.set(m, p, order);
     Pcp.pgalloc.set(m, pcp, Pcp.pgalloc.get(m, pcp) + (1 << order));
     const addr = this.za.start + idx * PAGE_SIZE;
@@ -224,7 +234,7 @@ export class PageAllocator {
     const m = this.kernel.mem;
     const idx = this.pageIndex(addr);
     const p = this.za.page(idx);
-    if (Page.flags.get(m, p) !== PG_HEAD || Page.order.get(m, p) !== order) {
+    if ((Page.flags.get(m, p) & PG_MASK) !== PG_HEAD || Page.order.get(m, p) !== order) {
       throw new MachineError(`free of page ${addr.toString(16)} (order ${order}) that is not an allocated block of that order`);
     }
     Page.flags.set(m, p, 0);

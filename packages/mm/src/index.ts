@@ -13,4 +13,5 @@ export * from './boot.js';
 export * from './define.js';
 export * from './fronts.js';
 export * from './api.js';
+export * from './exec/index.js';
 import './strategies/index.js';

@@ -19,6 +19,7 @@
 import type { Cpu, Kernel, KernelMemory } from '@percpu-lab/machine';
 import { KmemCache, readSlabStats } from '@percpu-lab/slab';
 import { BadRssCounter } from './errors.js';
+import { initListHead } from './list.js';
 import { MmCids } from './mm-cid.js';
 import type { MmPercpuState } from './mm-percpu-state.js';
 import { MmStruct, NR_MM_COUNTERS, RESIDENT_PAGE_TYPES } from './mm-struct.js';
@@ -78,6 +79,10 @@ export class MmPath implements MmOps {
     return this.plan.state.sumRss(cpu, mm, member);
   }
 
+  mmInitCid(cpu: Cpu, mm: number): void {
+    this.plan.cids.mmInitCid(cpu, mm);
+  }
+
   mmCidGet(cpu: Cpu, mm: number): number {
     return this.plan.cids.mmCidGet(cpu, mm);
   }
@@ -111,6 +116,7 @@ export class MmPath implements MmOps {
   private mmInit(cpu: Cpu, mm: number): boolean {
     MmStruct.mmUsers.store(this.m, mm, 1);
     MmStruct.mmCount.store(this.m, mm, 1);
+    initListHead(this.m, MmStruct.mmap.addr(mm));
     cpu.cost('objectInit', 1);
     if (!this.plan.pgds.mmAllocPgd(cpu, mm)) return false;
     if (this.plan.lifetime === 'object') {

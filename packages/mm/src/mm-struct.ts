@@ -42,6 +42,10 @@ export const MmStruct = struct('mm_struct', {
    * before the marker, so the struct's size does not change.
    */
   strategyPriv: { bytes: 16, align: 8 },
+  /** The mm's VMAs in address order (the maple tree in the kernel; exec/vma.ts). */
+  mmap: { bytes: 8 },
+  /** lru_gen.list: this mm on its memcg's mm_list (exec/lru.ts). */
+  lruGenList: { bytes: 8 },
   /** Everything from here on is owned by a slab ctor when the strategy has one. */
   ctorMarker: { bytes: 0, align: CACHE_LINE },
   /** struct mm_cid __percpu *pcpu_cid (unsigned: percpu pointers use all 32 bits). */

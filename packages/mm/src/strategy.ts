@@ -21,6 +21,8 @@ export interface MmOps {
   addMmCounter(cpu: Cpu, mm: number, member: number, value: number): void;
   /** get_mm_counter_sum(): exact. */
   getMmCounterSum(cpu: Cpu, mm: number, member: number): number;
+  /** mm_init_cid(): every possible CPU's mm_cid slot reset (exec_mmap does it again on the new mm). */
+  mmInitCid(cpu: Cpu, mm: number): void;
   mmCidGet(cpu: Cpu, mm: number): number;
   mmCidPut(cpu: Cpu, mm: number): void;
   /** A second (third, …) thread starts using the mm. */

@@ -2,7 +2,7 @@
 // strategies, attach them on the main thread, and count lock acquisitions.
 import { atomicsLockOps, bootMachine, readLockStats, RealCpu, resetLockStats, type Cpu, type Kernel } from '@percpu-lab/machine';
 import { DEFAULT_GEOMETRY, pcpuBoot, pcpuMemblockBytes, type Percpu } from '@percpu-lab/percpu';
-import { getStrategy, percpuOf, type MmOps, type MmOptions } from '../src/index.js';
+import { Exec, execBoot, execBootBytes, getStrategy, percpuOf, type BinaryKind, type MmOps, type MmOptions } from '../src/index.js';
 
 export interface MmTestMachine {
   kernel: Kernel;
@@ -18,18 +18,21 @@ export interface MmTestOptions {
   mmOpts?: MmOptions;
   /** Runs at boot after the strategies (extra caches, locks). */
   setup?: (kernel: Kernel) => void;
+  /** Sockets (= NUMA nodes) of the machine (default 1). */
+  sockets?: number;
 }
 
 /** Boot memory for the machine plus the percpu first chunk, page-rounded. */
 export function memblockFor(nrCpus: number, memBytes: number): number {
-  const bytes = 4 * 1024 * 1024 + nrCpus * 64 * 1024 + memBytes / 256 + pcpuMemblockBytes(DEFAULT_GEOMETRY, nrCpus);
+  const exec = execBootBytes('dynamic', nrCpus, nrCpus) + execBootBytes('static', nrCpus, nrCpus);
+  const bytes = 4 * 1024 * 1024 + nrCpus * 64 * 1024 + memBytes / 256 + pcpuMemblockBytes(DEFAULT_GEOMETRY, nrCpus) + exec;
   return Math.ceil(bytes / 4096) * 4096;
 }
 
 export function bootMm(o: MmTestOptions): MmTestMachine {
   const nrCpus = o.nrCpus ?? 4;
   const memBytes = o.memBytes ?? 64 * 1024 * 1024;
-  const kernel = bootMachine({ nrCpus, memBytes, memblockBytes: memblockFor(nrCpus, memBytes) });
+  const kernel = bootMachine({ nrCpus, memBytes, memblockBytes: memblockFor(nrCpus, memBytes), sockets: o.sockets ?? 1 });
   pcpuBoot(kernel, DEFAULT_GEOMETRY);
   for (const s of o.strategies) getStrategy(s).boot(kernel, o.mmOpts ?? {});
   o.setup?.(kernel);
@@ -68,4 +71,20 @@ export function locksPerLifetime(m: MmTestMachine, strategy: string, n = 100, wa
   const per: Record<string, number> = {};
   for (const [k, v] of Object.entries(acquisitionsByClass(m.kernel))) per[k] = v / n;
   return per;
+}
+
+/** One doexec cycle as the lab's mm cycle runs it: mm_alloc, the exec path, the image, exit_mmap, mmdrop. */
+export function execCycle(cpu: Cpu, ops: MmOps, exec: Exec): void {
+  const mm = ops.mmAlloc(cpu);
+  if (mm === 0) throw new Error('mmAlloc failed');
+  const ok = exec.bprmMmInit(mm) && exec.execLoad(mm) && exec.execMap(mm) && exec.runImage(mm);
+  if (!ok) throw new Error('the exec path ran out of memory');
+  exec.exitMmap(mm);
+  ops.mmdrop(cpu, mm);
+}
+
+/** A machine booted with `strategy` and the exec model of `binary`, and an Exec per CPU. */
+export function bootExec(strategy: string, binary: BinaryKind, nrCpus = 1, sockets = 1): MmTestMachine & { execs: Exec[] } {
+  const m = bootMm({ nrCpus, strategies: [strategy], sockets, setup: (k) => execBoot(k, binary) });
+  return { ...m, execs: m.cpus.map((cpu) => new Exec(m.kernel, cpu, m.ops[strategy]!, binary)) };
 }

@@ -6,6 +6,7 @@
 // because scaling questions are asked per doubling (1, 2, 4 … 256 CPUs).
 // Throughput and speedup use a log y axis too, so linear scaling is a
 // straight line and the CPU count where a strategy flattens stands out.
+import { SPLIT_PARTS } from '../cost-model/index.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { SummaryRow } from '../sweep/aggregate.js';
 
@@ -161,7 +162,7 @@ function percpuChart(id: string, rows: readonly SummaryRow[]): ChartSpec | null 
  * class. Shows *why* a strategy stops scaling: the part that grows.
  */
 function timeSplitChart(id: string, rows: readonly SummaryRow[]): ChartSpec | null {
-  const parts = ['work', 'percpu', 'loops', 'transfers', 'other'] as const;
+  const parts = SPLIT_PARTS;
   const values = rows.flatMap((r) => {
     const s = r.timeSplit;
     if (s === null) return [];

@@ -10,4 +10,4 @@ export {
 export { ProfileError } from './errors.js';
 export { KIND_PRICES, kindTable, type KindTable } from './kinds.js';
 export { lockPrices, waitCost, type LockPrices } from './locks.js';
-export { SPLIT_PARTS, PART_WORK, PART_PERCPU, PART_LOOPS, PART_TRANSFERS, PART_OTHER, partIndex, type SplitPart } from './parts.js';
+export { SPLIT_PARTS, PART_WORK, PART_EXEC, PART_PERCPU, PART_LOOPS, PART_TRANSFERS, PART_OTHER, partIndex, type SplitPart } from './parts.js';

@@ -64,8 +64,31 @@ const costsSchema = z.object({
   memcgUnchargeNs: entry,
   /** Charged at every program step: host work the model does not price itself (0 for a kernel). */
   stepNs: entry,
-  /** A failed mm_alloc: the fork/exec returns -ENOMEM and the caller tries again. */
-  allocRetryNs: entry,
+  /** The exec path (mm/src/exec): one price per step it names (machine's CostKind says what each covers). */
+  syscallNs: entry,
+  pageFaultNs: entry,
+  anonFaultNs: entry,
+  anonVmaPrepareNs: entry,
+  cowFaultNs: entry,
+  fileFaultNs: entry,
+  filePteNs: entry,
+  pteZapNs: entry,
+  pgtablePageNs: entry,
+  vmaCreateNs: entry,
+  vmaDestroyNs: entry,
+  iMmapTreeLevelNs: entry,
+  lruFolioNs: entry,
+  listOpNs: entry,
+  irqSaveRestoreNs: entry,
+  slabObjectNs: entry,
+  pathComponentNs: entry,
+  fileOpenNs: entry,
+  kernelReadNs: entry,
+  credsNs: entry,
+  mmCidExecNs: entry,
+  schedExecNs: entry,
+  cr3SwitchNs: entry,
+  userInstructionNs: entry,
   /** A core's private cache (L2; SMT siblings share it): a line stays in it until the core streamed this much more. */
   privateCacheBytes: entry.optional(),
   /** The last-level cache per core; a socket's LLC is this × its cores. */

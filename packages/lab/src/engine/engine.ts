@@ -14,6 +14,8 @@
 //   parked percpu bytes read (all CPUs idle) → per CPU: program.finish() →
 //   once every program finished, per CPU: mm.drainCaches(cpu),
 //   runPendingWork(cpu) → collectPoint (whose leak check expects the drain).
+import type { BinaryKind } from '@percpu-lab/mm';
+import type { SplitPart } from '../cost-model/index.js';
 import type { LockClassStats } from '@percpu-lab/machine';
 import type { PcpuGeometry, PcpuStats } from '@percpu-lab/percpu';
 import type { EngineName, FaultInject, WorkloadName } from '../scenario/schema.js';
@@ -29,6 +31,8 @@ export interface WorkloadKnobs {
   workNs: number;
   /** Bytes of its own memory the work phase writes per mm cycle (workloads/mm-cycle.ts); 0 for workloads without one. */
   workFootprint: number;
+  /** The binary each process execs (the exec path around the mm, mm/src/exec), or null: the mm's own path only. */
+  binary: BinaryKind | null;
   /** threads workload: chance that a process gains a second thread. */
   threadProb: number;
   /** replay-sizes workload: trace file path. */
@@ -68,18 +72,13 @@ export interface PointSpec {
 /**
  * Where an operation's (an mm lifetime's) time went, in ns per operation,
  * over every CPU of a point (the parts are described in
- * engine/virtual/time-split.ts). The parts and the waits add up to the CPU
+ * cost-model/parts.ts). The parts and the waits add up to the CPU
  * time of the window divided by the operations completed.
  */
-export interface LifetimeSplit {
-  work: number;
-  percpu: number;
-  loops: number;
-  transfers: number;
-  other: number;
+export type LifetimeSplit = { [P in SplitPart]: number } & {
   /** Lock class name → ns waited per operation; classes with no wait are left out. */
   wait: Record<string, number>;
-}
+};
 
 /** What one CPU measured. */
 export interface CpuRaw {

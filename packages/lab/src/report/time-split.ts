@@ -3,6 +3,7 @@
 // columns add up to the lifetime a CPU sees (exec work included). Read it
 // across CPU counts to see which part grows: per-CPU loops and line
 // transfers with the machine, lock waits with the load.
+import { SPLIT_PARTS } from '../cost-model/index.js';
 import type { ResultPoint } from '../results/schema.js';
 import { textTable, type Cell } from './table.js';
 
@@ -25,14 +26,13 @@ export function timeSplitTable(points: readonly ResultPoint[]): string[] {
   if (split.length === 0) return [];
   const columns = [
     { title: 'strategy' }, { title: 'CPUs', right: true }, { title: 'lifetime', right: true },
-    { title: 'work', right: true }, { title: 'percpu', right: true }, { title: 'loops', right: true },
-    { title: 'transfers', right: true }, { title: 'other', right: true }, { title: 'lock wait' },
+    ...SPLIT_PARTS.map((part) => ({ title: part, right: true })), { title: 'lock wait' },
   ];
   const rows = split.map((p): Cell[] => {
     const s = p.timeSplit!;
     const waited = Object.values(s.wait).reduce((a, b) => a + b, 0);
-    const total = s.work + s.percpu + s.loops + s.transfers + s.other + waited;
-    return [p.strategy, p.cpus, us(total), us(s.work), us(s.percpu), us(s.loops), us(s.transfers), us(s.other), waitCell(s.wait)];
+    const total = SPLIT_PARTS.reduce((t, part) => t + s[part], waited);
+    return [p.strategy, p.cpus, us(total), ...SPLIT_PARTS.map((part) => us(s[part])), waitCell(s.wait)];
   });
   return textTable(columns, rows, '  ');
 }

@@ -35,7 +35,10 @@ function resolveTrace(s: Scenario): string | null {
 
 /** Everything the points of a scenario share; workNs still unresolved (0) when it is to be derived. */
 export function pointBase(s: Scenario): PointBase {
-  const knobs: WorkloadKnobs = { workNs: s.workNs ?? 0, workFootprint: parseSize(s.workFootprint ?? 0), threadProb: s.threadProb ?? 0, trace: resolveTrace(s) };
+  const knobs: WorkloadKnobs = {
+    workNs: s.workNs ?? 0, workFootprint: parseSize(s.workFootprint ?? 0), binary: s.binary === null || s.binary === 'none' ? null : s.binary,
+    threadProb: s.threadProb ?? 0, trace: resolveTrace(s),
+  };
   return {
     engine: s.engine,
     workload: s.workload,

@@ -4,6 +4,7 @@
 // through this one schema, so a field is validated the same way whatever
 // its source. Every field is declared once with the flag that sets it and a
 // sentence saying what it expects — that sentence is the error message.
+import { BINARY_KINDS } from '@percpu-lab/mm';
 import { z } from 'zod';
 
 export const WORKLOAD_NAMES = ['doexec', 'spawn-remote', 'threads', 'replay-sizes'] as const;
@@ -42,7 +43,16 @@ export const DEFAULT_THREAD_PROB = 0.5;
  * 96 + 32 + 100 = 228 KiB. The kernel's own exec work (argument copy, ELF
  * headers) adds a few lines and is left out.
  */
+/**
+ * Without an exec model (--binary none) the work phase stands in for exec's
+ * memory work: what exec of a small binary makes the CPU write (README).
+ * With one, the model writes those pages itself, so the default is 0.
+ */
 export const DEFAULT_WORK_FOOTPRINT = '228KiB';
+/** What --binary takes: a binary of mm/src/exec, or none. */
+export const BINARY_CHOICES = [...BINARY_KINDS, 'none'] as const;
+export type BinaryChoice = (typeof BINARY_CHOICES)[number];
+export const DEFAULT_BINARY: BinaryChoice = 'static';
 /** Largest work footprint: a GiB per CPU is far beyond any cache. */
 export const MAX_WORK_FOOTPRINT = 2 ** 30;
 
@@ -92,12 +102,18 @@ export const FIELDS = {
     '--geometry',
     'percpu first-chunk geometry (default: the 6.12 boot line of the percpu package)',
   ),
-  workNs: field(int(0, 10_000_000_000), 'a non-negative integer number of nanoseconds', '--work-ns', 'exec-like work per cycle outside the allocators; default derived (4 % rule), 0 = allocator stress'),
+  workNs: field(int(0, 10_000_000_000), 'a non-negative integer number of nanoseconds', '--work-ns', 'computation per cycle besides the exec path; default: 0 on the virtual engine with an exec model (it is priced), else derived (4 % rule)'),
   workFootprint: field(
     z.union([z.literal(0), z.string().regex(/^(0|\d+(\.\d+)?\s*(KiB|MiB|GiB))$/)]),
     'a size such as 512KiB or 2MiB, at most 1GiB, or 0',
     '--work-footprint',
-    `memory of its own the work phase writes per cycle, one store per 64-byte line, besides --work-ns (default ${DEFAULT_WORK_FOOTPRINT}: what exec of a small binary touches); 0 = pure ALU work`,
+    `memory of its own the work phase writes per cycle, one store per 64-byte line, besides --work-ns (default 0, or ${DEFAULT_WORK_FOOTPRINT} with --binary none: what exec of a small binary touches)`,
+  ),
+  binary: field(
+    z.enum(BINARY_CHOICES),
+    `one of ${BINARY_CHOICES.join(', ')}`,
+    '--binary',
+    'what each process execs: static (glibc, its own copy per process), dynamic (ld.so and libc shared by all) or none (the mm path alone); default static',
   ),
   threadProb: field(z.number().min(0).max(1), 'a probability in [0, 1]', '--thread-prob', `threads workload: chance a process gains a second thread (default ${DEFAULT_THREAD_PROB})`),
   trace: field(z.string().min(1), 'the path of a percpu ftrace capture (text or .gz)', '--trace', 'replay-sizes workload: trace to take sizes and lifetimes from (default: the shipped 6.12 capture)'),
@@ -140,6 +156,8 @@ export interface Scenario {
   workNs: number | null;
   /** What the work phase writes per cycle, as given ("228KiB", or 0); null when the workload has no work phase. */
   workFootprint: string | 0 | null;
+  /** The binary each process execs ('none': no exec path); null when the workload has no mm cycle. */
+  binary: BinaryChoice | null;
   threadProb: number | null;
   trace: string | null;
   out: string | null;

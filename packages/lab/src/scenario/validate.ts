@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { ScenarioError } from './errors.js';
 import {
-  DEFAULT_OPS, DEFAULT_THREAD_PROB, DEFAULT_WARMUP, DEFAULT_WATCHDOG_S, DEFAULT_WORK_FOOTPRINT, FIELDS, MAX_THREADS_CPUS, MAX_WORK_FOOTPRINT,
+  DEFAULT_BINARY, DEFAULT_OPS, DEFAULT_THREAD_PROB, DEFAULT_WARMUP, DEFAULT_WATCHDOG_S, DEFAULT_WORK_FOOTPRINT, FIELDS, MAX_THREADS_CPUS, MAX_WORK_FOOTPRINT,
   MM_CYCLE_WORKLOADS, ScenarioInput, type FieldName, type Scenario,
 } from './schema.js';
 
@@ -91,7 +91,11 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
   if (v.workFootprint !== undefined && !MM_CYCLE_WORKLOADS.includes(workload)) {
     bad('workFootprint', `expected only with the ${MM_CYCLE_WORKLOADS.join(', ')} workloads, not ${workload}`);
   }
-  const workFootprint = v.workFootprint ?? DEFAULT_WORK_FOOTPRINT;
+  if (v.binary !== undefined && !MM_CYCLE_WORKLOADS.includes(workload)) {
+    bad('binary', `expected only with the ${MM_CYCLE_WORKLOADS.join(', ')} workloads, not ${workload}`);
+  }
+  const binary = v.binary ?? DEFAULT_BINARY;
+  const workFootprint = v.workFootprint ?? (binary === 'none' ? DEFAULT_WORK_FOOTPRINT : 0);
   if (parseSize(workFootprint) > MAX_WORK_FOOTPRINT) {
     bad('workFootprint', `expected ${FIELDS.workFootprint.expect}, got ${render(v.workFootprint)}`);
   }
@@ -131,6 +135,7 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
     geometry: v.geometry ?? null,
     workNs: v.workNs ?? null,
     workFootprint: MM_CYCLE_WORKLOADS.includes(workload) ? workFootprint : null,
+    binary: MM_CYCLE_WORKLOADS.includes(workload) ? binary : null,
     threadProb: workload === 'threads' ? (v.threadProb ?? DEFAULT_THREAD_PROB) : null,
     trace: v.trace ?? null,
     out: v.out ?? null,

@@ -3,6 +3,7 @@
 // smallest CPU count of the same series, and per-lock medians with the share
 // of CPU time spent waiting on each lock. Repeats the host disturbed
 // (threads engine) are left out when any undisturbed one remains.
+import { SPLIT_PARTS, type SplitPart } from '../cost-model/index.js';
 import type { LifetimeSplit } from '../engine/engine.js';
 import type { MachineTopology } from '../results/schema.js';
 import type { StrategySource } from '../strategies/file.js';
@@ -76,14 +77,8 @@ function splitMedians(splits: readonly LifetimeSplit[]): LifetimeSplit | null {
   if (splits.length === 0) return null;
   const of = (f: (s: LifetimeSplit) => number) => median(splits.map(f));
   const classes = [...new Set(splits.flatMap((s) => Object.keys(s.wait)))].sort();
-  return {
-    work: of((s) => s.work),
-    percpu: of((s) => s.percpu),
-    loops: of((s) => s.loops),
-    transfers: of((s) => s.transfers),
-    other: of((s) => s.other),
-    wait: Object.fromEntries(classes.map((c) => [c, of((s) => s.wait[c] ?? 0)])),
-  };
+  const parts = Object.fromEntries(SPLIT_PARTS.map((part) => [part, of((s) => s[part])])) as Record<SplitPart, number>;
+  return { ...parts, wait: Object.fromEntries(classes.map((c) => [c, of((s) => s.wait[c] ?? 0)])) };
 }
 
 const seriesKey = (p: { workload: string; engine: string; strategy: string }): string =>

@@ -26,7 +26,8 @@ const point = z.object({
   throughput: num,
   locks: z.record(z.string(), lock),
   percpu: z.object({ bytesInUse: num, bytesParked: num }),
-  timeSplit: z.object({ work: num, percpu: num, loops: num, transfers: num, other: num, wait: z.record(z.string(), num) }).nullable().optional(),
+  // A result written before the exec part existed has none: it read 0.
+  timeSplit: z.object({ work: num, exec: num.default(0), percpu: num, loops: num, transfers: num, other: num, wait: z.record(z.string(), num) }).nullable().optional(),
   machine: z.object({ cpus: num, sockets: num, threadsPerCore: num }).optional(),
   disturbance: z.object({ disturbed: z.boolean() }).loose().nullable().optional(),
 });

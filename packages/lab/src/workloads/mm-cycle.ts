@@ -2,15 +2,24 @@
 // program in short steps (the virtual engine interleaves CPUs only between
 // steps):
 //
-//   alloc    mm_alloc() — fork/exec allocate a fresh mm_struct   [timed: mmAlloc]
-//   work     exec-like work outside the allocators: the process writes
-//            workFootprint bytes of its own memory (cpu.touchPrivate), then
-//            computes for workNs (cpu.spend)
-//   run      the task runs: mm_cid get/put on this CPU, add_mm_counter
-//            for the file and anon pages it maps
-//   exit     exit_mmap: the same counts taken back, so check_mm finds zero
+//   alloc    mm_alloc() — execve allocates a fresh mm_struct   [timed: mmAlloc]
+//   load     the exec path up to the point of no return: __bprm_mm_init,
+//            the open, creds, sched_exec, the ELF headers, copy_strings
+//   map      begin_new_exec and the rest of load_elf_binary: exec_mmap,
+//            the stack moved, every PT_LOAD mapped, the vDSO
+//   work     what the user adds (--work-ns of computation, --work-footprint
+//            bytes of its own memory written)
+//   run      the task runs: the new image's start-up and page faults
+//            (counted in the rss counters), mm_cid get/put on this CPU
+//   exit     exit_mmap: LRU drain, zap (the counts taken back, so
+//            check_mm finds zero), folios freed, page tables, VMAs
 //   release  the last reference goes: mmdrop() here, or (spawn-remote) the
 //            mm is handed to the parent on another CPU  [timed: mmdrop]
+//
+// The exec path is mm/src/exec's model of the kernel's, for the binary the
+// scenario names (--binary static|dynamic); with --binary none only the mm's
+// own path runs, and run/exit update the rss counters with page counts drawn
+// at random, standing in for the faults.
 //
 // The benchmarks differ only in what happens right after alloc (threads: a
 // second thread may appear) and in release (local or remote), so those two
@@ -19,22 +28,14 @@
 // What the work phase is. A pure ALU loop leaves every cache warm, so the
 // allocators that follow it run hot; exec does not: it zeroes and copies
 // pages and runs code, which pushes the allocators' lines out, so in the
-// kernel they run partly cold. Measured on the threads engine (1 CPU, main
-// thread, spend and one lifetime timed apart in one loop): after a pure
-// spend of 0-37 µs a baseline lifetime costs the same ~5.2 µs (slab-dtor
-// ~2.4 µs); after the work phase wrote 256 KiB (one store per line) it costs
-// ~7.0-7.5 µs, after 2 MiB ~8.3-11 µs. The extra non-work time a long ALU
-// work phase seemed to bring (9.9 µs per lifetime at work-ns 37 624 in the
-// 1-CPU calibration) is spend() overshooting by ~3 % plus host
-// interruptions that grow with wall time, which a fit over work-ns folds
-// into the non-work terms — not the allocators getting dearer.
-// So the footprint is explicit and *in addition to* workNs: workNs stays
-// the ALU part, and the footprint is memory work that both engines do and
-// price the same way — real threads write a private buffer and pay what
-// the host pays; the virtual engine charges the bytes as streamed
+// kernel they run partly cold. With an exec model the pages it zeroes and
+// copies do that; --work-footprint adds memory of the process's own, which
+// both engines write the same way — real threads write a private buffer and
+// pay what the host pays; the virtual engine charges the bytes as streamed
 // (zeroByteNs) and lets them age this CPU's cached lines (capacity eviction,
 // engine/virtual/context.ts), so the allocators pay LLC or DRAM reloads.
-import { MM_ANONPAGES, MM_FILEPAGES } from '@percpu-lab/mm';
+import { CACHE_LINE } from '@percpu-lab/machine';
+import { Exec, MM_ANONPAGES, MM_FILEPAGES } from '@percpu-lab/mm';
 import type { CpuProgram } from '../engine/program.js';
 import type { WorkloadEnv } from './types.js';
 
@@ -65,7 +66,7 @@ export interface MmCycleHooks {
   finish?(): void;
 }
 
-const enum Phase { Alloc, Work, Run, Exit, Release }
+const enum Phase { Alloc, Load, Map, Work, Run, Exit, Release }
 
 /** mmdrop() timed and counted; shared with the spawn-remote inbox. */
 export function timedMmdrop(env: WorkloadEnv, mm: number): void {
@@ -82,6 +83,8 @@ export class MmCycle implements CpuProgram {
   private readonly pages = new Int32Array(TOUCHED.length);
   private readonly workNs: number;
   private readonly workFootprint: number;
+  /** The exec path around the mm, or null (--binary none). */
+  private readonly exec: Exec | null;
 
   constructor(
     private readonly env: WorkloadEnv,
@@ -89,6 +92,8 @@ export class MmCycle implements CpuProgram {
   ) {
     this.workNs = env.spec.knobs.workNs;
     this.workFootprint = env.spec.knobs.workFootprint;
+    const binary = env.spec.knobs.binary;
+    this.exec = binary === null ? null : new Exec(env.kernel, env.cpu, env.mm, binary);
   }
 
   step(): number {
@@ -100,20 +105,31 @@ export class MmCycle implements CpuProgram {
         const mm = ops.mmAlloc(cpu);
         rec.record(MM_ALLOC, cpu.now() - t0);
         if (mm === 0) return this.allocFailed();
-        this.failures = 0;
         this.mm = mm;
         rec.tally.mmAllocs++;
         this.hooks.afterAlloc?.(mm);
-        this.phase = Phase.Work;
+        this.phase = this.exec === null ? Phase.Work : Phase.Load;
         return 0;
       }
+      case Phase.Load:
+        if (!this.exec!.bprmMmInit(this.mm) || !this.exec!.execLoad(this.mm)) return this.execFailed();
+        this.phase = Phase.Map;
+        return 0;
+      case Phase.Map:
+        if (!this.exec!.execMap(this.mm)) return this.execFailed();
+        this.phase = Phase.Work;
+        return 0;
       case Phase.Work:
-        cpu.touchPrivate(this.workFootprint);
+        if (this.workFootprint > 0) {
+          cpu.cost('footprintByte', Math.ceil(this.workFootprint / CACHE_LINE) * CACHE_LINE);
+          cpu.touchPrivate(this.workFootprint);
+        }
         cpu.spend(this.workNs);
         this.phase = Phase.Run;
         return 0;
       case Phase.Run:
-        this.run();
+        if (!this.run()) return this.execFailed();
+        this.failures = 0;
         this.phase = Phase.Exit;
         return 0;
       case Phase.Exit:
@@ -129,7 +145,7 @@ export class MmCycle implements CpuProgram {
 
   finish(): void {
     if (this.mm !== 0) {
-      if (this.phase === Phase.Exit) this.exit();
+      if (this.phase !== Phase.Release) this.exit();
       timedMmdrop(this.env, this.mm);
       this.mm = 0;
     }
@@ -137,26 +153,39 @@ export class MmCycle implements CpuProgram {
     this.hooks.finish?.();
   }
 
-  private run(): void {
+  /** The task runs: its image's start-up and faults (or random rss updates without an exec model), mm_cid get/put; false when memory ran out. */
+  private run(): boolean {
     const { cpu, mm: ops, rec } = this.env;
+    if (this.exec !== null && !this.exec.runImage(this.mm)) return false;
     ops.mmCidGet(cpu, this.mm);
-    for (let i = 0; i < TOUCHED.length; i++) {
-      const n = cpu.randInt(MIN_PAGES, MAX_PAGES);
-      this.pages[i] = n;
-      ops.addMmCounter(cpu, this.mm, TOUCHED[i]!, n);
-      rec.tally.rssMapped += n;
+    if (this.exec === null) {
+      for (let i = 0; i < TOUCHED.length; i++) {
+        const n = cpu.randInt(MIN_PAGES, MAX_PAGES);
+        this.pages[i] = n;
+        ops.addMmCounter(cpu, this.mm, TOUCHED[i]!, n);
+      }
     }
     ops.mmCidPut(cpu, this.mm);
+    rec.tally.rssMapped += this.rssPages();
+    return true;
   }
 
+  /** exit_mmap: everything the mm maps taken back, so check_mm finds zero. */
   private exit(): void {
     const { cpu, mm: ops, rec } = this.env;
-    for (let i = 0; i < TOUCHED.length; i++) {
-      const n = this.pages[i]!;
-      ops.addMmCounter(cpu, this.mm, TOUCHED[i]!, -n);
-      rec.tally.rssUnmapped += n;
-      this.pages[i] = 0;
+    rec.tally.rssUnmapped += this.rssPages();
+    if (this.exec !== null) this.exec.exitMmap(this.mm);
+    else {
+      for (let i = 0; i < TOUCHED.length; i++) {
+        ops.addMmCounter(cpu, this.mm, TOUCHED[i]!, -this.pages[i]!);
+        this.pages[i] = 0;
+      }
     }
+  }
+
+  /** Pages the mm's rss counters hold now (kept by the program, so counting costs the model nothing). */
+  private rssPages(): number {
+    return this.exec !== null ? this.exec.rssPages : this.pages.reduce((a, b) => a + b, 0);
   }
 
   private release(): void {
@@ -166,14 +195,23 @@ export class MmCycle implements CpuProgram {
     timedMmdrop(this.env, mm);
   }
 
+  /** execve failed for memory: what the new mm holds is torn down and dropped, and the program tries again. */
+  private execFailed(): number {
+    this.exec!.exitMmap(this.mm);
+    timedMmdrop(this.env, this.mm);
+    this.mm = 0;
+    this.phase = Phase.Alloc;
+    return this.allocFailed();
+  }
+
   private allocFailed(): number {
     const { cpu, rec } = this.env;
     rec.tally.allocFailures++;
     if (++this.failures >= MAX_ALLOC_RETRIES) {
       throw new KernelMemoryExhausted(`mm_alloc failed ${MAX_ALLOC_RETRIES} times in a row on CPU ${cpu.id}: kernel memory is exhausted; raise --memory`);
     }
-    // The fork/exec returns -ENOMEM and the caller tries again: priced by the profile (allocRetryNs).
-    cpu.cost('allocRetry', 1);
+    // The execve returns -ENOMEM and the program calls it again: a system call's way out and in.
+    cpu.cost('syscall', 1);
     return 0;
   }
 }

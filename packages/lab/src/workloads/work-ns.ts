@@ -72,9 +72,12 @@ function mmCycle(program: MmCycle, cpu: Cpu, n: number): number {
 
 /**
  * Derive workNs on a 1-CPU kernel booted with the baseline strategy, `cpu`
- * being that kernel's CPU 0 under the engine's own clock and locks.
+ * being that kernel's CPU 0 under the engine's own clock and locks. With
+ * `fill` false the cycle is what the engine priced (the virtual engine with
+ * an exec model): P and L are measured the same way, the work stays 0, and
+ * the text says what share of that cycle the percpu path is.
  */
-export function deriveWorkNs(cpu: Cpu, attached: Attached, spec: PointSpec): WorkNsDerivation {
+export function deriveWorkNs(cpu: Cpu, attached: Attached, spec: PointSpec, fill = true): WorkNsDerivation {
   const env = { kernel: cpu.kernel, cpu, percpu: attached.percpu, mm: attached.mm, rec: new CpuRecorder(['mmAlloc', 'mmdrop']) };
   const program = new MmCycle({ ...env, spec: { ...spec, knobs: { ...spec.knobs, workNs: 0 } } });
   const footprint = spec.knobs.workFootprint;
@@ -89,9 +92,17 @@ export function deriveWorkNs(cpu: Cpu, attached: Attached, spec: PointSpec): Wor
   program.finish();
   const P = median(p);
   const L = median(l);
+  const us = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
+  if (!fill) {
+    const text = [
+      `work-ns 0: the exec path is priced (--binary ${spec.knobs.binary}, ${spec.engine} engine, 1 CPU, baseline): one cycle L = ${us(L)};`,
+      `  its percpu path P = ${us(P)} (2 × pcpuAlloc 16 B + 2 × freePercpu) is ${(100 * P / L).toFixed(2)} % of it ` +
+        `(kernel developers measured ~${PERCPU_SHARE_OF_CYCLE * 100} %)`,
+    ];
+    return { workNs: 0, percpuPathNs: P, lifetimeNs: L, cycleNs: L, text };
+  }
   const cycle = P / PERCPU_SHARE_OF_CYCLE;
   const workNs = Math.max(0, Math.round(cycle - L));
-  const us = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
   const text = [
     `work-ns ${workNs} (derived on 1 CPU, baseline, ${spec.engine} engine): percpu path P = ${us(P)} per lifetime ` +
       `(2 × pcpuAlloc 16 B + 2 × freePercpu), whole cycle without ALU work L = ${us(L)}` +

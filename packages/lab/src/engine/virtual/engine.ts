@@ -6,13 +6,17 @@
 // (metrics/collect.ts), so both engines' results share one schema and the
 // reports can tell them apart only by their numbers and `engine`.
 //
-// The doexec work per cycle is derived as on the threads engine, from the
-// 4 % rule (workloads/work-ns.ts) on the path the profile prices: on a
-// one-CPU machine the baseline's percpu path P (two pcpu_alloc and two
-// free_percpu, with their fixed work, memcg charges, bitmap scans, locks and
-// per-unit loops) is 4 % of a cycle, so work = P / 0.04 - L. The exec work is
-// a property of the workload, not of the machine: bigger machines run the
-// same work and pay their longer loops on top.
+// With an exec model (--binary static|dynamic) the profile prices the whole
+// doexec cycle step by step and no work is derived: the run reports what
+// share of that cycle the percpu path is, against the ~4 % kernel developers
+// measured. With --binary none the work per cycle is derived as on the
+// threads engine, from the 4 % rule (workloads/work-ns.ts) on the path the
+// profile prices: on a one-CPU machine the baseline's percpu path P (two
+// pcpu_alloc and two free_percpu, with their fixed work, memcg charges,
+// bitmap scans, locks and per-unit loops) is 4 % of a cycle, so work =
+// P / 0.04 - L. The work is a property of the workload, not of the
+// machine: bigger machines run the same work and pay their longer loops on
+// top.
 //
 // Each point also reports where its CPUs' time went (time-split.ts), per
 // operation (mm lifetime).
@@ -104,7 +108,8 @@ async function deriveVirtualWorkNs(spec: PointSpec): Promise<WorkNsDerivation> {
   const profile = resolveProfile(spec);
   const kernel = bootPoint(spec);
   const [cpu] = createVirtualCpus(kernel, 1, profile, topologyOf(spec), spec.seed);
-  const d = deriveWorkNs(cpu!, attachPoint(kernel, spec), spec);
+  // With an exec model the whole cycle is priced: nothing is left for a derived work term to stand in for.
+  const d = deriveWorkNs(cpu!, attachPoint(kernel, spec), spec, spec.knobs.binary === null);
   return { ...d, text: [`cost profile ${profile.name}: ${d.text[0]}`, ...d.text.slice(1)] };
 }
 

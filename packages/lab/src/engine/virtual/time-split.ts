@@ -3,7 +3,7 @@
 // what each holds) or, for a lock wait, to the lock's class, so the parts
 // of a CPU sum to its clock.
 import { MAX_LOCK_CLASSES } from '@percpu-lab/machine';
-import { PART_LOOPS, PART_OTHER, PART_PERCPU, PART_TRANSFERS, PART_WORK, SPLIT_PARTS } from '../../cost-model/index.js';
+import { SPLIT_PARTS, type SplitPart } from '../../cost-model/index.js';
 import type { LifetimeSplit } from '../engine.js';
 
 /** One CPU's booked time: the parts, then the wait of each lock class id. */
@@ -36,12 +36,6 @@ export function lifetimeSplit(splits: readonly TimeSplit[], ops: number, classNa
   const per = (ns: number) => (ops > 0 ? ns / ops : 0);
   const byClass: Record<string, number> = {};
   for (let i = 0; i < wait.length; i++) if (wait[i]! > 0) byClass[className(i)] = per(wait[i]!);
-  return {
-    work: per(parts[PART_WORK]!),
-    percpu: per(parts[PART_PERCPU]!),
-    loops: per(parts[PART_LOOPS]!),
-    transfers: per(parts[PART_TRANSFERS]!),
-    other: per(parts[PART_OTHER]!),
-    wait: byClass,
-  };
+  const split = Object.fromEntries(SPLIT_PARTS.map((name, i) => [name, per(parts[i]!)])) as Record<SplitPart, number>;
+  return { ...split, wait: byClass };
 }

@@ -26,7 +26,6 @@ export class VirtualCpu implements Cpu {
   private readonly rng: RandomGenerator;
   // Prices copied out of the profile: cost() is on every model hot path.
   private readonly kinds: KindTable;
-  private readonly zeroByteNs: number;
   private readonly loopIterNs: number;
   private readonly lineOverlap: number;
 
@@ -42,7 +41,6 @@ export class VirtualCpu implements Cpu {
     this.rng = xoroshiro128plus((seed * 0x9e3779b1 + id) | 0);
     const p = ctx.profile;
     this.kinds = kindTable(p);
-    this.zeroByteNs = p.zeroByteNs;
     this.loopIterNs = p.percpuLoopIterNs;
     this.lineOverlap = p.lineOverlap;
   }
@@ -67,15 +65,11 @@ export class VirtualCpu implements Cpu {
 
   /**
    * The process's own memory: no kernel line is touched, but every byte ages
-   * this CPU's cached lines (context.ts), and the writes are priced as
-   * streamed bytes, whole lines, like zeroing (zeroByteNs), booked to the
-   * work they belong to.
+   * this CPU's cached lines (context.ts). The writes are priced by the caller
+   * (cost: footprintByte, userPageByte), as the step they belong to.
    */
   touchPrivate(bytes: number): void {
-    if (bytes <= 0) return;
-    const streamed = Math.ceil(bytes / LINE_BYTES) * LINE_BYTES;
-    this.ctx.stream(this.id, streamed);
-    this.charge(PART_WORK, streamed * this.zeroByteNs);
+    if (bytes > 0) this.ctx.stream(this.id, Math.ceil(bytes / LINE_BYTES) * LINE_BYTES);
   }
 
   touchOwn(addr: number, bytes: number): void {
