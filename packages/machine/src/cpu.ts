@@ -3,25 +3,7 @@
 // reads a clock or picks a CPU by itself; the engine that runs it (real
 // threads or virtual time) supplies this object.
 import { struct, CACHE_LINE } from './struct.js';
-import type { Kernel } from './kernel.js';
-
-/**
- * Work whose cost the virtual engine charges from its cost profile. On the
- * threads engine the real work already costs real time, so charging is a
- * no-op there.
- */
-export type CostKind =
-  | 'atomic' // an uncontended atomic RMW on a local line
-  | 'bitmapWord' // scanning one 32-bit word of an allocation bitmap
-  | 'pageAlloc' // taking one page (block) from the page allocator
-  | 'pageFree' // giving one page (block) back to the page allocator
-  | 'pagePopulate' // mapping one freshly allocated page into a percpu unit
-  | 'zeroByte' // zeroing (or copying) one byte of memory this CPU streams through
-  | 'objectInit' // constructing one object (ctor / mm_init's field stores)
-  | 'pcpuAllocCall' // pcpu_alloc's fixed work outside the bitmap search and the locks
-  | 'freePercpuCall' // free_percpu's fixed work outside the bitmap and the lock
-  | 'memcgCharge' // charging percpu bytes to the task's memory cgroup
-  | 'memcgUncharge'; // giving that charge back
+import type { Cpu, Kernel } from './kernel.js';
 
 /** State of a CPU, read by lock spinners and the watchdog. */
 export const enum CpuState {
@@ -80,49 +62,6 @@ export function atomicExit(cpu: Cpu): void {
   const m = cpu.kernel.mem;
   const a = cpuAreaAddr(cpu.kernel, cpu.id);
   CpuArea.atomicDepth.set(m, a, CpuArea.atomicDepth.get(m, a) - 1);
-}
-
-export interface Cpu {
-  /** smp_processor_id() */
-  readonly id: number;
-  /** nr_cpu_ids: every possible CPU has a percpu unit. */
-  readonly nrPossible: number;
-  readonly kernel: Kernel;
-  /** Monotonic time in nanoseconds (real or virtual). */
-  now(): number;
-  /** Do `ns` of work outside the modelled allocators. */
-  spend(ns: number): void;
-  /** Charge modelled work (virtual engine); no-op on real threads. */
-  cost(kind: CostKind, units: number): void;
-  /**
-   * A loop over CPUs 0..n-1 (for_each_possible_cpu / for_each_online_cpu)
-   * that touches [page + off, page + off + bytes) of each CPU's percpu unit,
-   * CPU u's page being at kernel address i32[pages + u]. The virtual engine
-   * prices each iteration and each cache line by who holds it (this CPU,
-   * another CPU of the same core, socket or the other socket, or memory on
-   * the unit's node), the misses of the loop overlapping; real threads pay
-   * what the host pays, so it is a no-op there. Called once per loop, after
-   * the model's own loop did the accesses.
-   */
-  touchUnits(pages: number, off: number, bytes: number, n: number): void;
-  /**
-   * A single access to this CPU's own slot of a percpu area (this_cpu_add,
-   * the mm_cid slot): priced like touchUnits' lines, but alone, so a miss is
-   * not overlapped with others. No-op on real threads.
-   */
-  touchOwn(addr: number, bytes: number): void;
-  /**
-   * The running process writes `bytes` of its own user memory, one store per
-   * cache line: memory no other CPU sees, which pushes the kernel's lines out
-   * of this CPU's caches (exec's page zeroing, page-table pages, the code it
-   * runs). Real threads write a private buffer of that size; the virtual
-   * engine prices the bytes as streamed and ages this CPU's cached lines.
-   */
-  touchPrivate(bytes: number): void;
-  /** Uniform integer in [lo, hi], from this CPU's seeded generator. */
-  randInt(lo: number, hi: number): number;
-  /** Uniform float in [0, 1). */
-  random(): number;
 }
 
 export function cpuAreaAddr(kernel: Kernel, cpu: number): number {
