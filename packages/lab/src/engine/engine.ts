@@ -1,4 +1,5 @@
-// The contract between a run and an engine. An engine measures one point —
+// The contract between a run and an engine, types only (engine/load.ts
+// loads an engine by name). An engine measures one point —
 // one workload, one strategy, one CPU count — on a freshly booted kernel and
 // hands back raw point data; one metrics module (metrics/point.ts) turns raw
 // points from either engine into the result schema, so reports cannot tell
@@ -163,24 +164,4 @@ export interface Engine {
   deriveWorkNs(spec: PointSpec): Promise<WorkNsDerivation>;
   /** Run one point on a freshly booted kernel. A failed run resolves to a partial point; it does not throw. */
   runPoint(spec: PointSpec): Promise<RawPoint>;
-}
-
-/** The engine asked for is not built into this installation. */
-export class EngineUnavailable extends Error {
-  override name = 'EngineUnavailable';
-}
-
-/** Load an engine by name; the virtual engine lives in its own module tree. */
-export async function getEngine(name: EngineName): Promise<Engine> {
-  if (name === 'threads') return (await import('./threads/index.js')).threadsEngine;
-  const url = new URL('./virtual/index.js', import.meta.url).href;
-  let mod: { virtualEngine?: Engine };
-  try {
-    mod = (await import(url)) as { virtualEngine?: Engine };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    mod = {};
-  }
-  if (mod.virtualEngine === undefined) throw new EngineUnavailable('the virtual engine is not built into this tree; use --engine threads');
-  return mod.virtualEngine;
 }
