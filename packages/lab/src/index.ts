@@ -2,6 +2,7 @@
 // the result schema — what `percpu-lab run`/`bench` are made of, for
 // scripts and the benchmark runner.
 export * from './engine/engine.js';
+export { getEngine, EngineUnavailable } from './engine/load.js';
 export type { CpuProgram } from './engine/program.js';
 export { threadsEngine } from './engine/threads/index.js';
 export { bootPoint, attachPoint, PointBootError, type Attached } from './boot.js';

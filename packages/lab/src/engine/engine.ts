@@ -20,9 +20,7 @@ import type { PcpuGeometry, PcpuStats } from '@percpu-lab/percpu';
 import type { EngineName, FaultInject, WorkloadName } from '../scenario/schema.js';
 import type { SlabView } from '../metrics/slab.js';
 import type { WorkloadTally } from '../workloads/tally.js';
-import type { HostDisturbance, WarmupUsed } from '../results/schema.js';
-
-export type { EngineName };
+import type { HostDisturbance, LifetimeSplit, PointChecks, PointFailure, PointStatus, WarmupUsed } from '../results/schema.js';
 
 /** Knobs of the workload, resolved (no "derive later" left). */
 export interface WorkloadKnobs {
@@ -66,22 +64,6 @@ export interface PointSpec {
   fault: FaultInject | null;
 }
 
-/**
- * Where an operation's (an mm lifetime's) time went, in ns per operation,
- * over every CPU of a point (the parts are described in
- * engine/virtual/time-split.ts). The parts and the waits add up to the CPU
- * time of the window divided by the operations completed.
- */
-export interface LifetimeSplit {
-  work: number;
-  percpu: number;
-  loops: number;
-  transfers: number;
-  other: number;
-  /** Lock class name → ns waited per operation; classes with no wait are left out. */
-  wait: Record<string, number>;
-}
-
 /** What one CPU measured. */
 export interface CpuRaw {
   cpu: number;
@@ -92,30 +74,6 @@ export interface CpuRaw {
   /** Latency histograms by operation name, hdr-histogram compressed base64 (ns). */
   latency: Record<string, string>;
   tally: WorkloadTally;
-}
-
-export type PointStatus = 'complete' | 'partial';
-
-/** How a point failed; `kind` is the error class name (CpuCrashed, WatchdogTimeout, …). */
-export interface PointFailure {
-  kind: string;
-  message: string;
-}
-
-/** Outcome of one post-run check; a partial run skips checks that need a settled kernel. */
-export interface CheckResult {
-  status: 'passed' | 'failed' | 'skipped';
-  detail: string;
-}
-
-/** The checks every point gets after its run. */
-export interface PointChecks {
-  /** Percpu verify(): every allocator invariant recomputed from scratch. */
-  verify: CheckResult;
-  /** No rss count lost: every mm allocated was dropped (check_mm passed) and every page mapped was unmapped. */
-  rss: CheckResult;
-  /** No percpu memory leaked: after the programs finished and every CPU drained its caches, the live allocations are the boot-time ones. */
-  leak: CheckResult;
 }
 
 /** Raw data of one point, the same shape from every engine. */

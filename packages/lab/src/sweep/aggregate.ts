@@ -3,8 +3,7 @@
 // smallest CPU count of the same series, and per-lock medians with the share
 // of CPU time spent waiting on each lock. Repeats the host disturbed
 // (threads engine) are left out when any undisturbed one remains.
-import type { LifetimeSplit } from '../engine/engine.js';
-import type { MachineTopology } from '../results/schema.js';
+import type { LifetimeSplit, MachineTopology } from '../results/schema.js';
 import type { StrategySource } from '../strategies/file.js';
 import { SweepMismatchError } from './errors.js';
 import { machineName, type LockNumbers, type PointView } from './point-view.js';

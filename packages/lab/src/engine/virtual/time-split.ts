@@ -17,7 +17,7 @@
 //   wait       time spent waiting for a lock (spinning, or a mutex's
 //              sleep and wake-up), by lock class
 import { MAX_LOCK_CLASSES } from '@percpu-lab/machine';
-import type { LifetimeSplit } from '../engine.js';
+import type { LifetimeSplit } from '../../results/schema.js';
 
 export const SPLIT_PARTS = ['work', 'percpu', 'loops', 'transfers', 'other'] as const;
 export type SplitPart = (typeof SPLIT_PARTS)[number];
