@@ -5,7 +5,7 @@
 // point shows every CPU's throughput; beyond, their min / median / max
 // (every CPU's figure stays in result.json).
 import type { ResultPoint, RunResult } from '../results/schema.js';
-import { spreadOf } from '../sweep/aggregate.js';
+import { spreadOf } from '../stats/median.js';
 import { textTable, type Cell } from './table.js';
 import { timeSplitTable } from './time-split.js';
 import { autoTime, bytes, percent, rate } from './units.js';

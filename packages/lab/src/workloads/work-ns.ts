@@ -23,6 +23,7 @@ import { runPendingWork, type Cpu } from '@percpu-lab/machine';
 import { GFP_KERNEL } from '@percpu-lab/percpu';
 import type { Attached } from '../boot.js';
 import type { PointSpec, WorkNsDerivation } from '../engine/engine.js';
+import { median } from '../stats/median.js';
 import { MmCycle } from './mm-cycle.js';
 import { CpuRecorder } from './recorder.js';
 
@@ -33,11 +34,6 @@ const RSS_COUNTERS = { size: 16, align: 4 };
 const WARMUP_LIFETIMES = 3000;
 const LIFETIMES_PER_ROUND = 2000;
 const ROUNDS = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 /**
  * ns per lifetime of the baseline's percpu path, measured over n lifetimes,
