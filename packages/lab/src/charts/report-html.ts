@@ -6,7 +6,7 @@ import type { SummaryRow } from '../sweep/aggregate.js';
 import { remedyTable } from '../sweep/remedies.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import type { StrategySource } from '../strategies/file.js';
-import { duration, escapeHtml as h, percent, si, signedPercent } from './format.js';
+import { autoTime, percent, si, signedPercent } from '../report/units.js';
 
 export interface RenderedChart {
   id: string;
@@ -31,6 +31,11 @@ export interface ReportInput {
   /** Keys of points not (yet) measured: the report is then partial. */
   missing: string[];
   generatedAt: string;
+}
+
+/** Text for HTML: the five characters that could open markup or end an attribute, as character references. */
+function h(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const CSS = `
@@ -122,7 +127,7 @@ function lockRows(rows: readonly SummaryRow[]): string {
         .filter(([, l]) => l.acquisitions > 0)
         .map(
           ([cls, l]) =>
-            `<tr><td class="l">${h(r.strategy)}</td><td>${r.cpus}</td><td class="l">${h(cls)}</td><td>${si(l.conBounces)}</td><td>${si(l.contentions)}</td><td>${duration(l.waitTotalNs)}</td><td>${si(l.acqBounces)}</td><td>${si(l.acquisitions)}</td><td>${duration(l.holdTotalNs)}</td><td>${percent(l.waitShare)}</td></tr>`,
+            `<tr><td class="l">${h(r.strategy)}</td><td>${r.cpus}</td><td class="l">${h(cls)}</td><td>${si(l.conBounces)}</td><td>${si(l.contentions)}</td><td>${autoTime(l.waitTotalNs)}</td><td>${si(l.acqBounces)}</td><td>${si(l.acquisitions)}</td><td>${autoTime(l.holdTotalNs)}</td><td>${percent(l.waitShare)}</td></tr>`,
         ),
     )
     .join('');

@@ -1,7 +1,7 @@
 // The check's summary as markdown for a pull-request comment: a verdict line,
 // a table of every metric that moved beyond its tolerance (or went missing),
 // and the full table folded away in <details>.
-import { percent, si, signedPercent } from '../charts/format.js';
+import { percent, si, signedPercent } from '../report/units.js';
 import type { CheckReport, MetricComparison, Verdict } from './compare.js';
 
 const VERDICT_TEXT: Record<Verdict, string> = {
