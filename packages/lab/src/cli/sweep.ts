@@ -75,7 +75,7 @@ async function sweep(argv: string[]): Promise<number> {
     return 0;
   }
   const shard = typeof values.shard === 'string' ? parseShard(values.shard) : undefined;
-  const jobs = intFlag('sweep', 'jobs', values.jobs as string | undefined, availableParallelism(), 1, 1024);
+  const jobs = intFlag('jobs', values.jobs as string | undefined, availableParallelism(), 1, 1024);
   const out = typeof values.out === 'string' ? values.out : `results/sweep-${spec.name}`;
   const store = SweepStore.open(out, spec);
 
