@@ -29,5 +29,6 @@ export { buildResult } from './results/build.js';
 export { writeResult, defaultOutDir, RESULT_FILE } from './results/write.js';
 export { renderRun, type Detail } from './report/render.js';
 export { textTable, MAX_TABLE_WIDTH, type Cell, type Column } from './report/table.js';
+export { wrap } from './report/wrap.js';
 export { median, spreadOf, type Spread } from './stats/median.js';
 export { autoTime, bytes, figure, percent, si, signedPercent } from './report/units.js';

@@ -25,7 +25,8 @@ const DEFAULT_OPS = 5000;
 const DEFAULT_REPEATS = 3;
 const DEFAULT_FOOTPRINTS = ['0', DEFAULT_WORK_FOOTPRINT];
 
-export const CALIBRATE_USAGE = `usage: percpu-lab calibrate [--out FILE] [--work-ns LIST] [--footprints LIST] [--cpus LIST] [--ops N] [--repeats N] [--threads-rate R] [--json]
+export const CALIBRATE_USAGE = `usage: percpu-lab calibrate [--out FILE] [--work-ns LIST] [--footprints LIST] [--cpus LIST]
+                           [--ops N] [--repeats N] [--threads-rate R] [--json]
 
 Measure this host and write the virtual engine's calibrated cost profile, so that
 --engine virtual --profile calibrated reproduces what the threads engine measures here.

@@ -88,12 +88,14 @@ export function deriveWorkNs(cpu: Cpu, attached: Attached, spec: PointSpec): Wor
   const cycle = P / PERCPU_SHARE_OF_CYCLE;
   const workNs = Math.max(0, Math.round(cycle - L));
   const us = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
+  // One clause a line, so the derivation stays within the terminal's 120 columns.
   const text = [
-    `work-ns ${workNs} (derived on 1 CPU, baseline, ${spec.engine} engine): percpu path P = ${us(P)} per lifetime ` +
-      `(2 × pcpuAlloc 16 B + 2 × freePercpu), whole cycle without ALU work L = ${us(L)}` +
-      (footprint > 0 ? `, both after the work phase wrote its ${footprint} B footprint (L includes those writes);` : ';'),
-    `  the percpu path is ${PERCPU_SHARE_OF_CYCLE * 100} % of a doexec cycle on real kernels, so cycle = P / ${PERCPU_SHARE_OF_CYCLE} = ${us(cycle)} and work = cycle − L = ${us(workNs)}` +
-      (cycle < L ? ' (clamped: the allocators alone exceed the cycle)' : ''),
+    `work-ns ${workNs} (derived on 1 CPU, baseline, ${spec.engine} engine):`,
+    `  percpu path P = ${us(P)} per lifetime (2 × pcpuAlloc 16 B + 2 × freePercpu),`,
+    `  whole cycle without ALU work L = ${us(L)}` + (footprint > 0 ? ',' : ';'),
+    ...(footprint > 0 ? [`  both after the work phase wrote its ${footprint} B footprint (L includes those writes);`] : []),
+    `  the percpu path is ${PERCPU_SHARE_OF_CYCLE * 100} % of a doexec cycle on real kernels, so cycle = P / ${PERCPU_SHARE_OF_CYCLE} = ${us(cycle)}`,
+    `  and work = cycle − L = ${us(workNs)}` + (cycle < L ? ' (clamped: the allocators alone exceed the cycle)' : ''),
   ];
   return { workNs, percpuPathNs: P, lifetimeNs: L, cycleNs: cycle, text };
 }
