@@ -46,13 +46,19 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8
 dl.meta dt{color:#666}dl.meta dd{margin:0}
 .banner{padding:8px 12px;margin:8px 0;border-radius:4px;background:#fff4d6;border:1px solid #e8c66a}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
-figure.chart{margin:0;padding:8px;border:1px solid #e4e4e4;border-radius:4px}
+figure.chart{margin:0;padding:8px;border:1px solid #e4e4e4;border-radius:4px;max-width:100%;box-sizing:border-box;overflow-x:auto}
 figure.chart figcaption{font-weight:600;margin-bottom:4px}
 table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}
-th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 th{background:#f6f6f6}td.l,th.l{text-align:left}
 .noisy{color:#b35900}pre{background:#f6f6f6;padding:10px;overflow:auto;font-size:12px}
+.scroll{max-width:100%;overflow-x:auto}
 `;
+
+/** A table in a box of the page's width that scrolls sideways when the table is wider (many strategies side by side). */
+function scrolling(table: string): string {
+  return `<div class="scroll">${table}</div>`;
+}
 
 /** Strategies loaded by path, with the file each came from. */
 function strategyFiles(input: ReportInput): [string, StrategySource][] {
@@ -117,7 +123,7 @@ function comparisonTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
     });
     return `<tr><td class="l">${n}</td>${cells.join('')}</tr>`;
   });
-  return `<table class="comparison"><thead><tr><th class="l" rowspan="2">CPUs</th>${head1}</tr><tr>${head2}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  return scrolling(`<table class="comparison"><thead><tr><th class="l" rowspan="2">CPUs</th>${head1}</tr><tr>${head2}</tr></thead><tbody>${body.join('')}</tbody></table>`);
 }
 
 function lockRows(rows: readonly SummaryRow[]): string {
@@ -141,8 +147,8 @@ function lockTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
   const sorted = [...rows].sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.cpus - b.cpus);
   const top = sorted.filter((r) => r.cpus === maxCpus);
   return (
-    `<h3>Locks at ${maxCpus} CPUs</h3><table class="locks"><thead>${head}</thead><tbody>${lockRows(top)}</tbody></table>` +
-    `<details><summary>Locks at every CPU count</summary><table class="locks"><thead>${head}</thead><tbody>${lockRows(sorted)}</tbody></table></details>`
+    `<h3>Locks at ${maxCpus} CPUs</h3>${scrolling(`<table class="locks"><thead>${head}</thead><tbody>${lockRows(top)}</tbody></table>`)}` +
+    `<details><summary>Locks at every CPU count</summary>${scrolling(`<table class="locks"><thead>${head}</thead><tbody>${lockRows(sorted)}</tbody></table>`)}</details>`
   );
 }
 
@@ -151,7 +157,7 @@ function remediesTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
   const t = remedyTable(rows, spec.strategies);
   const cell = (s: string, i: number) => (t.columns[i]!.right ? `<td>${h(s)}</td>` : `<td class="l">${h(s)}</td>`);
   const head = t.columns.map((c) => `<th${c.right ? '' : ' class="l"'}>${h(c.title)}</th>`).join('');
-  return `<table class="remedies"><thead><tr>${head}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
+  return scrolling(`<table class="remedies"><thead><tr>${head}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`);
 }
 
 function groupSection(g: ReportGroup, spec: SweepSpec): string {
