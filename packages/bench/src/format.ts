@@ -1,5 +1,6 @@
-// Plain-text rendering of suite results for the terminal.
-import { textTable } from '@percpu-lab/lab';
+// Plain-text rendering of suite results for the terminal (numbers are
+// formatted by the lab's units module).
+import { figure, textTable, wrap } from '@percpu-lab/lab';
 import type { SuiteResult, Target } from './suite.js';
 
 /** Columns padded to their widest cell, numbers right-aligned; wider than 120 columns, blocks of whole columns (the lab's tables). */
@@ -12,21 +13,12 @@ export function formatTable(rows: Record<string, string | number>[]): string {
 
 export function formatTarget(t: Target): string {
   const op = t.kind === 'max' ? '<=' : '>=';
-  return `${t.met ? 'MET    ' : 'NOT MET'}  ${t.name}: ${fmt(t.measured)}${t.unit} (target ${op} ${fmt(t.limit)}${t.unit})`;
+  return `${t.met ? 'MET    ' : 'NOT MET'}  ${t.name}: ${figure(t.measured)}${t.unit} (target ${op} ${figure(t.limit)}${t.unit})`;
 }
 
-/** A suite's results: its table and notes. Its targets go to the runner's self-check section, printed last. */
+/** A suite's results: its table and notes (wrapped at 120 columns). Its targets go to the runner's self-check section, printed last. */
 export function formatSuite(name: string, description: string, r: SuiteResult): string {
   const parts = [`== ${name}: ${description}`, formatTable(r.table)];
-  if (r.notes.length > 0) parts.push(r.notes.join('\n'));
+  if (r.notes.length > 0) parts.push(r.notes.flatMap((n) => wrap(n, '', '  ')).join('\n'));
   return parts.join('\n\n');
-}
-
-/** Three significant figures, no exponent for the ranges benchmarks produce. */
-export function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const a = Math.abs(n);
-  if (a >= 100) return n.toFixed(0);
-  if (a >= 10) return n.toFixed(1);
-  return n.toFixed(2);
 }

@@ -2,6 +2,7 @@
 // the result schema — what `percpu-lab run`/`bench` are made of, for
 // scripts and the benchmark runner.
 export * from './engine/engine.js';
+export { getEngine, EngineUnavailable } from './engine/load.js';
 export type { CpuProgram } from './engine/program.js';
 export { threadsEngine } from './engine/threads/index.js';
 export { bootPoint, attachPoint, PointBootError, type Attached } from './boot.js';
@@ -28,3 +29,6 @@ export { buildResult } from './results/build.js';
 export { writeResult, defaultOutDir, RESULT_FILE } from './results/write.js';
 export { renderRun, type Detail } from './report/render.js';
 export { textTable, MAX_TABLE_WIDTH, type Cell, type Column } from './report/table.js';
+export { wrap } from './report/wrap.js';
+export { median, spreadOf, type Spread } from './stats/median.js';
+export { autoTime, bytes, figure, percent, si, signedPercent } from './report/units.js';

@@ -17,5 +17,5 @@ const CASES: readonly (readonly [string[], RegExp])[] = [
 ];
 
 test('calibrate and validate refuse bad flags in one line with exit 2', async () => {
-  await assertOneLineUsageErrors(CASES, /^percpu-lab( calibrate| validate)?: /);
+  await assertOneLineUsageErrors(CASES, /^percpu-lab (calibrate|validate): /);
 });

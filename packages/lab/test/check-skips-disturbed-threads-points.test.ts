@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { HostDisturbance, RunResult } from '../src/results/schema.js';
 import { summarise } from '../src/sweep/aggregate.js';
 import type { PointView } from '../src/sweep/point-view.js';
-import { runCheckCli, runResult, writeJson } from './fixtures/check-helpers.js';
+import { pointRows, runCheckCli, runResult, writeJson } from './fixtures/check-helpers.js';
 import { tempDir } from './fixtures/sweep-helpers.js';
 
 const mark = (r: RunResult, strategy: string, cpus: number, disturbed: boolean): void => {
@@ -27,7 +27,7 @@ test('threads: a regression at a disturbed point is skipped, not failed', async 
   const r = runCheckCli([writeJson(dir, 'lost-disturbed.json', lost), '--baseline', baseFile]);
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /PASS/);
-  assert.match(r.stdout, /doexec\/threads\/lazy-rss\/4 CPUs of 4 · speedup .*skipped \(host disturbed the point\)/);
+  assert.ok(pointRows(r.stdout, 'doexec/threads/lazy-rss/4 CPUs of 4').some((l) => /^\| speedup \| .*skipped \(host disturbed the point\)/.test(l)), r.stdout);
   assert.match(r.stdout, /\d+ metrics not judged: the host disturbed a threads point/);
 
   // Disturbed on the baseline side only: still not judged.
@@ -53,8 +53,17 @@ test('threads: a disturbed 1-CPU point takes the speedups that divide by it out 
 });
 
 test('virtual results carry no disturbance and are judged as before', async () => {
+  const dir = tempDir('check-virtual-judged');
   const base = await runResult('virtual');
   assert.ok(base.points.every((p) => p.disturbance === undefined));
+  const lost = structuredClone(base);
+  lost.points.find((x) => x.strategy === 'lazy-rss' && x.cpus === 4)!.throughput *= 0.6;
+  const r = runCheckCli([writeJson(dir, 'lost.json', lost), '--baseline', writeJson(dir, 'base.json', base), '--json']);
+  assert.equal(r.status, 1, r.stdout);
+  const out = JSON.parse(r.stdout) as { comparisons: { point: string; metric: string; verdict: string }[] };
+  assert.ok(out.comparisons.every((c) => c.verdict !== 'disturbed'), 'nothing is skipped');
+  const lostAt = out.comparisons.find((c) => c.point === 'doexec/virtual/lazy-rss/4 CPUs of 4' && c.metric === 'throughput');
+  assert.equal(lostAt?.verdict, 'regression');
 });
 
 test('repeats: undisturbed repeats decide the row; a row with no undisturbed repeat is marked', () => {

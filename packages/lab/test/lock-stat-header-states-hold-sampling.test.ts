@@ -18,9 +18,11 @@ test('sampled hold times: the sampling and the widest 95 % bound follow the vers
     row('rare_lock', { acquisitions: 40, holdSampled: 1, holdTotalErr95: null }),
   ]);
   assert.equal(lines[0], 'lock_stat version 0.4');
-  assert.equal(lines[1], `# ${HOLD_SAMPLING_TEXT}`);
-  assert.equal(lines[2], '# widest 95% error of a holdtime-total: ±11.3% (pgd_lock); too few timed holds for a bound: rare_lock');
-  assert.equal(lines[3], '-'.repeat(221));
+  const notes = lines.slice(1, lines.indexOf('-'.repeat(221)));
+  assert.ok(notes.length >= 2 && notes.every((l) => l.startsWith('# ') && l.length <= 120), notes.join('\n'));
+  const text = notes.map((l) => l.slice(2)).join(' ');
+  assert.ok(text.startsWith(`${HOLD_SAMPLING_TEXT} `), text);
+  assert.ok(text.endsWith('widest 95% error of a holdtime-total: ±11.3% (pgd_lock); too few timed holds for a bound: rare_lock'), text);
 });
 
 test('exact hold times (every hold timed) keep the kernel header', () => {

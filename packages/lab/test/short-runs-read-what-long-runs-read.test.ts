@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runInput } from './fixtures/run-helpers.js';
 import type { ResultPoint } from '../src/results/schema.js';
+import { median } from '../src/stats/median.js';
 
 const ROUNDS = 5;
 const BOUND = 0.1;
@@ -26,7 +27,6 @@ const point = async (ops: number): Promise<ResultPoint> => {
 };
 
 const rate = (p: ResultPoint): number => p.disturbance?.onCoreThroughput ?? p.throughput;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const spread = (xs: number[]): number => Math.max(...xs) / Math.min(...xs) - 1;
 
 test('--ops 5000 reads within 10 % of --ops 50000, and the warm-up used is recorded', async () => {

@@ -19,6 +19,9 @@ test('with --thread-prob 1 every process gains a thread, and lazy-rss keeps ever
 test('with --thread-prob 0 no process gains a thread and lazy-rss allocates no rss percpu area', async () => {
   const { result } = await runInput({ workload: 'threads', cpus: [1], strategies: ['lazy-rss'], ops: 800, warmup: 100, workNs: 500, threadProb: 0 });
   const p = result.points[0]!;
+  assert.equal(p.status, 'complete', p.failure?.message);
+  assert.ok(Object.values(p.checks).every((c) => c.status === 'passed'), JSON.stringify(p.checks));
+  assert.ok(p.tally.mmAllocs > 0, 'processes were created');
   assert.equal(p.tally.threadsAdded, 0);
   // Only mm_cid went to the percpu allocator.
   assert.equal(p.percpu.allocations, p.tally.mmAllocs);

@@ -14,5 +14,5 @@ const CASES: [string[], RegExp][] = [
 ];
 
 test('unknown flags, missing values and stray arguments exit 2 with one line', async () => {
-  await assertOneLineUsageErrors(CASES, /^percpu-lab: /);
+  await assertOneLineUsageErrors(CASES, /^percpu-lab \w+: /);
 });

@@ -2,7 +2,8 @@
 // composite action) pass action-validator, which checks them against the
 // SchemaStore schemas GitHub's workflow syntax is published as. The same
 // checker must reject a workflow with a misspelled key, so a silent checker
-// cannot make this test pass.
+// cannot make this test pass. The checker's engine, @action-validator/core,
+// is the CLI's peer dependency: pnpm installs it with the CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

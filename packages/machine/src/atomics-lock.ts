@@ -32,10 +32,10 @@
 // acquisition is contended (wait time, exact) and twice for the one
 // acquisition in HOLD_SAMPLE_EVERY (on average) whose hold time is sampled;
 // an untimed uncontended pair reads no clock at all.
-import { atomicContextName, CpuArea, CpuState, type Cpu } from './cpu.js';
+import { atomicContextName, CpuArea, CpuState } from './cpu.js';
 import { LockError, RunStopped } from './errors.js';
-import type { Kernel } from './kernel.js';
-import { LOCK_WAITERS, LockKind, LockWord, lockOwnerOf, type Lock, type LockOps } from './lock.js';
+import type { Cpu, Kernel, Lock, LockOps } from './kernel.js';
+import { LOCK_WAITERS, LockKind, LockWord, lockOwnerOf } from './lock.js';
 import { LOCK_STAT_CPU_STRIDE, LOCK_STAT_HOLD_LEFT, lockStatAcquired, lockStatAddr, lockStatHeld, lockStatScheduleHold } from './lockstat.js';
 
 /**

@@ -3,52 +3,7 @@
 // reads a clock or picks a CPU by itself; the engine that runs it (real
 // threads or virtual time) supplies this object.
 import { struct, CACHE_LINE } from './struct.js';
-import type { Kernel } from './kernel.js';
-
-/**
- * Work whose cost the virtual engine charges from its cost profile. On the
- * threads engine the real work already costs real time, so charging is a
- * no-op there.
- */
-export type CostKind =
-  | 'atomic' // an uncontended atomic RMW on a local line
-  | 'bitmapWord' // scanning one 32-bit word of an allocation bitmap
-  | 'pageAlloc' // taking one page (block) from the page allocator
-  | 'pageFree' // giving one page (block) back to the page allocator
-  | 'pagePopulate' // mapping one freshly allocated page into a percpu unit
-  | 'zeroByte' // zeroing (or copying) one byte of memory this CPU streams through
-  | 'objectInit' // constructing one object (ctor / mm_init's field stores)
-  | 'pcpuAllocCall' // pcpu_alloc's fixed work outside the bitmap search and the locks
-  | 'freePercpuCall' // free_percpu's fixed work outside the bitmap and the lock
-  | 'memcgCharge' // charging percpu bytes to the task's memory cgroup
-  | 'memcgUncharge' // giving that charge back
-  | 'footprintByte' // one byte of the work phase's own memory written (Cpu.touchPrivate streams it)
-  // The exec path (mm/exec): each kind is one occurrence of the step it names.
-  | 'syscall' // system call entry and exit
-  | 'pageFault' // page-fault exception entry and exit
-  | 'anonFault' // do_anonymous_page besides the page itself
-  | 'anonVmaPrepare' // the anon_vma and its chain on a VMA's first anonymous fault
-  | 'cowFault' // do_cow_fault / wp_page_copy besides the page and the copy
-  | 'fileFault' // do_read_fault and filemap_map_pages' set-up
-  | 'filePte' // one page-cache page mapped by fault-around
-  | 'pteZap' // one present PTE zapped and its gather entry dropped
-  | 'userPageByte' // one byte of a user page zeroed or copied
-  | 'pgtablePage' // a page-table page's constructor, accounting and later destructor
-  | 'vmaCreate' // a VMA allocated and stored in the mm
-  | 'vmaDestroy' // a VMA removed and freed
-  | 'iMmapTreeLevel' // one level of an i_mmap interval-tree insert or removal
-  | 'lruFolio' // one folio onto or off an LRU list under lru_lock
-  | 'listOp' // one list_add / list_del under a lock
-  | 'irqSaveRestore' // local_irq_save + local_irq_restore around a spinlock
-  | 'slabObject' // a slab object allocated and freed that the model does not keep
-  | 'pathComponent' // one component of an RCU path walk
-  | 'fileOpen' // a file opened and finally put, besides its walk
-  | 'kernelRead' // kernel_read of a header from the page cache
-  | 'creds' // prepare_exec_creds, commit_creds and the old credentials' RCU free
-  | 'mmCidExec' // sched_mm_cid_before_execve or _after_execve
-  | 'schedExec' // sched_exec of a task pinned to its CPU
-  | 'cr3Switch' // activate_mm: the CR3 load of the new mm
-  | 'userInstruction'; // one user-space instruction of the new image
+import type { Cpu, Kernel } from './kernel.js';
 
 /** State of a CPU, read by lock spinners and the watchdog. */
 export const enum CpuState {
@@ -107,57 +62,6 @@ export function atomicExit(cpu: Cpu): void {
   const m = cpu.kernel.mem;
   const a = cpuAreaAddr(cpu.kernel, cpu.id);
   CpuArea.atomicDepth.set(m, a, CpuArea.atomicDepth.get(m, a) - 1);
-}
-
-export interface Cpu {
-  /** smp_processor_id() */
-  readonly id: number;
-  /** nr_cpu_ids: every possible CPU has a percpu unit. */
-  readonly nrPossible: number;
-  readonly kernel: Kernel;
-  /** Monotonic time in nanoseconds (real or virtual). */
-  now(): number;
-  /** Do `ns` of work outside the modelled allocators. */
-  spend(ns: number): void;
-  /** Charge modelled work (virtual engine); no-op on real threads. */
-  cost(kind: CostKind, units: number): void;
-  /**
-   * A loop over CPUs 0..n-1 (for_each_possible_cpu / for_each_online_cpu)
-   * that touches [page + off, page + off + bytes) of each CPU's percpu unit,
-   * CPU u's page being at kernel address i32[pages + u]. The virtual engine
-   * prices each iteration and each cache line by who holds it (this CPU,
-   * another CPU of the same core, socket or the other socket, or memory on
-   * the unit's node), the misses of the loop overlapping; real threads pay
-   * what the host pays, so it is a no-op there. Called once per loop, after
-   * the model's own loop did the accesses.
-   */
-  touchUnits(pages: number, off: number, bytes: number, n: number): void;
-  /**
-   * A single access to this CPU's own slot of a percpu area (this_cpu_add,
-   * the mm_cid slot): priced like touchUnits' lines, but alone, so a miss is
-   * not overlapped with others. No-op on real threads.
-   */
-  touchOwn(addr: number, bytes: number): void;
-  /**
-   * An atomic read-modify-write (or lock word) on a line every CPU may
-   * write: a refcount, a reader count, a page counter. The model does the
-   * atomic itself; the virtual engine prices the line by who wrote it last
-   * (a transfer from that CPU, or memory on the boot node), alone like
-   * touchOwn. No-op on real threads, whose atomics contend for real.
-   */
-  touchShared(addr: number, bytes: number): void;
-  /**
-   * The running process writes `bytes` of its own user memory, one store per
-   * cache line: memory no other CPU sees, which pushes the kernel's lines out
-   * of this CPU's caches (exec's page zeroing, page-table pages, the code it
-   * runs). Real threads write a private buffer of that size; the virtual
-   * engine prices the bytes as streamed and ages this CPU's cached lines.
-   */
-  touchPrivate(bytes: number): void;
-  /** Uniform integer in [lo, hi], from this CPU's seeded generator. */
-  randInt(lo: number, hi: number): number;
-  /** Uniform float in [0, 1). */
-  random(): number;
 }
 
 export function cpuAreaAddr(kernel: Kernel, cpu: number): number {

@@ -5,6 +5,7 @@ export * from './header.js';
 export * from './kernel.js';
 export * from './cpu.js';
 export * from './lock.js';
+export * from './lock-init.js';
 export * from './lockstat.js';
 export * from './atomics-lock.js';
 export * from './pages.js';

@@ -10,10 +10,10 @@
 //
 // Locks: zone->lock protects the buddy lists and every page's buddy state;
 // pcp->lock protects one CPU's list and its count.
-import type { Cpu } from './cpu.js';
 import { MachineError } from './errors.js';
-import { PAGE_SHIFT, PAGE_SIZE, type Kernel } from './kernel.js';
-import { lockInit, LockKind, LockWord, type Lock } from './lock.js';
+import { PAGE_SHIFT, PAGE_SIZE, type Cpu, type Kernel, type Lock } from './kernel.js';
+import { lockInit } from './lock-init.js';
+import { LockKind, LockWord } from './lock.js';
 import { struct, CACHE_LINE } from './struct.js';
 import type { KernelMemory } from './memory.js';
 import { cpuToNode } from './topology.js';

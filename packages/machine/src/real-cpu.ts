@@ -5,9 +5,9 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { CpuArea, CpuState, cpuAreaAddr, type Cpu } from './cpu.js';
+import { CpuArea, CpuState, cpuAreaAddr } from './cpu.js';
 import { CACHE_LINE } from './struct.js';
-import type { Kernel } from './kernel.js';
+import type { Cpu, Kernel } from './kernel.js';
 
 /** The work loop spend() runs; kept opaque to the optimiser by its result. */
 function spinWork(iters: number): number {

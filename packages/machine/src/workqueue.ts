@@ -5,9 +5,8 @@
 // workload steps) claims the bit and runs the function there, as a kworker
 // would on that CPU. The caller that scheduled it never runs it inline.
 // Left out: per-CPU pools, delayed work, flush ordering.
-import type { Cpu } from './cpu.js';
 import { BootError } from './errors.js';
-import type { Kernel } from './kernel.js';
+import type { Cpu, Kernel } from './kernel.js';
 import { struct, CACHE_LINE } from './struct.js';
 
 /** One bit each in the pending word. */

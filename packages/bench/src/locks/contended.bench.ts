@@ -12,7 +12,7 @@
 import { oversubscriptionNote, runOnCpus } from '@percpu-lab/machine';
 import { target, type BenchSuite, type SuiteResult, type Target } from '../suite.js';
 import { bootBenchKernel } from './bench-kernel.js';
-import { median } from './median.js';
+import { median } from '@percpu-lab/lab';
 import type { ContendedArgs, ContendedLock, ContendedResult } from './contended.job.js';
 
 const CPUS = 2;

@@ -11,7 +11,7 @@ import { atomicsLockOps, CACHE_LINE, HOLD_SAMPLING_TEXT, RealCpu, spinCalibratio
 import { Bench } from 'tinybench';
 import { target, type BenchSuite, type SuiteResult } from '../suite.js';
 import { BENCH_MUTEX, BENCH_SPINLOCK, bootBenchKernel } from './bench-kernel.js';
-import { median } from './median.js';
+import { median } from '@percpu-lab/lab';
 
 const BATCH = 1000;
 

@@ -4,6 +4,7 @@
 // lock every sleeping percpu allocation serialises on.
 // Target (issue 3): <= 1 µs per pair on one CPU.
 import { atomicsLockOps, oversubscriptionNote, readLockStats, RealCpu, runOnCpus, spinCalibration } from '@percpu-lab/machine';
+import { median } from '@percpu-lab/lab';
 import { Percpu } from '@percpu-lab/percpu';
 import { availableParallelism, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
@@ -18,7 +19,11 @@ const PHASE_MS = 400;
 const ROUNDS = 3;
 const JOB = new URL('./alloc-free.job.js', import.meta.url).href;
 
-/** CPU time (user + system) per pair over a few batches: what a pair costs when the thread is not descheduled. */
+/**
+ * CPU time (user + system) per pair over a few batches: what a pair costs
+ * when the thread is not descheduled. Timed by hand because tinybench reads
+ * a wall clock; process.cpuUsage() has µs resolution, hence the large batch.
+ */
 function cpuNsPerPair(pair: () => void): number {
   const n = 200_000;
   const xs: number[] = [];
@@ -69,11 +74,6 @@ async function onTwoCpus(): Promise<{ pairsPerSec: number[]; contentions: number
   }
   const m = readLockStats(kernel).find((s) => s.name === 'pcpu_alloc_mutex')!;
   return { pairsPerSec, contentions: m.contentions, acquisitions: m.acquisitions, waitAvgNs: m.contentions === 0 ? 0 : m.waitTotalNs / m.contentions };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 async function run(): Promise<SuiteResult> {

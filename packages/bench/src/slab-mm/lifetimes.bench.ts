@@ -3,13 +3,16 @@
 //
 // Times come from a kernel booted with lock statistics off (what measuring
 // costs is not part of the figure); lock counts from a second kernel with
-// them on, over the same loop. Every case is warmed up first, so the shared
-// mm path has seen every strategy before anything is timed (otherwise the
-// first strategy measured runs on monomorphic code the others never get).
-// Then rounds time one batch of each case in turn, the starting case
-// rotating, so host noise and GC fall on all cases alike; a figure is the
-// median over rounds of the per-operation batch mean, and the ratio to the
-// baseline lifetime is the median of the per-round ratios.
+// them on, over the same loop. tinybench times each case in batches (one
+// timed call runs a batch and reports the per-operation mean through
+// overriddenDuration, so timer overhead does not swamp a ~40 ns pair). A
+// first pass over every case is not counted: it warms the shared mm path up
+// with every strategy before anything is timed (otherwise the first
+// strategy measured runs on monomorphic code the others never get). Then
+// ROUNDS short passes run every case in turn, the starting case rotating,
+// so host noise and GC fall on all cases alike; a figure is the median over
+// rounds of each round's median batch mean, and the ratio to the baseline
+// lifetime is the median of the per-round ratios.
 // Target (issue 4): kmemCacheAlloc + kmemCacheFree fast-path pair <= 60 ns.
 import {
   atomicsLockOps,
@@ -24,13 +27,16 @@ import {
 import { getStrategy, listStrategies, type MmOps } from '@percpu-lab/mm';
 import { DEFAULT_GEOMETRY, pcpuBoot, pcpuMemblockBytes } from '@percpu-lab/percpu';
 import { KmemCache, kmemCacheCreate, LIST_LOCK_CLASS } from '@percpu-lab/slab';
+import { median } from '@percpu-lab/lab';
+import { Bench } from 'tinybench';
 import { target, type BenchSuite, type SuiteResult } from '../suite.js';
 
 const MEM_BYTES = 64 * 1024 * 1024;
 const FAST_BATCH = 20_000;
 const LIFETIME_BATCH = 200;
-const WARMUP_BATCHES = 5;
-const ROUNDS = 15;
+const ROUNDS = 7;
+/** tinybench's budget per case and round (ms): a few dozen batches. */
+const ROUND_MS = { time: 50, warmupTime: 10 };
 const OBJ_CACHE = 'bench_obj64';
 /** Global locks shown per lifetime, in this order. */
 const LOCKS = ['pcpu_alloc_mutex', 'pcpu_lock', 'percpu_counters_lock', 'pgd_lock', LIST_LOCK_CLASS];
@@ -80,15 +86,37 @@ function locksPer(m: Machine, loop: (n: number) => void, n: number): Record<stri
   return Object.fromEntries(LOCKS.map((l) => [l, (stats.find((s) => s.name === l)?.acquisitions ?? 0) / n]));
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+interface Case {
+  name: string;
+  per: string;
+  loop: (m: Machine, n: number) => void;
+  batch: number;
+}
+
+/** ns per operation of each case (in `cases` order) in one tinybench pass, starting at case `first`. */
+async function round(m: Machine, cases: readonly Case[], first: number): Promise<number[]> {
+  const bench = new Bench(ROUND_MS);
+  for (let k = 0; k < cases.length; k++) {
+    const c = cases[(first + k) % cases.length]!;
+    bench.add(c.name, () => {
+      const t0 = bench.now();
+      c.loop(m, c.batch);
+      const ms = bench.now() - t0;
+      return { overriddenDuration: ms / c.batch, overriddenIterationCost: ms };
+    });
+  }
+  await bench.run();
+  return cases.map((c) => {
+    const r = bench.getTask(c.name)!.result;
+    if (r.state !== 'completed') throw new Error(`benchmark task ${c.name} did not complete (${r.state})`);
+    return r.latency.p50 * 1e6;
+  });
 }
 
 async function run(): Promise<SuiteResult> {
   const timed = boot(false);
   const counted = boot(true);
-  const cases: { name: string; per: string; loop: (m: Machine, n: number) => void; batch: number }[] = [
+  const cases: Case[] = [
     { name: 'kmemCacheAlloc+kmemCacheFree (fast path)', per: 'pair', loop: fastPairs, batch: FAST_BATCH },
     ...listStrategies().map((s) => ({
       name: `mm lifetime: ${s.name}`,
@@ -97,17 +125,12 @@ async function run(): Promise<SuiteResult> {
       batch: LIFETIME_BATCH,
     })),
   ];
-  for (const c of cases) for (let i = 0; i < WARMUP_BATCHES; i++) c.loop(timed, c.batch);
+  await round(timed, cases, 0);
   /** ns per operation, [case][round]. */
   const samples = cases.map(() => [] as number[]);
   for (let r = 0; r < ROUNDS; r++) {
-    for (let k = 0; k < cases.length; k++) {
-      const i = (k + r) % cases.length;
-      const c = cases[i]!;
-      const t0 = performance.now();
-      c.loop(timed, c.batch);
-      samples[i]!.push(((performance.now() - t0) * 1e6) / c.batch);
-    }
+    const ns = await round(timed, cases, r % cases.length);
+    ns.forEach((x, i) => samples[i]!.push(x));
   }
   const ns = new Map(cases.map((c, i) => [c.name, median(samples[i]!)]));
   const base = cases.findIndex((c) => c.name === 'mm lifetime: baseline');
@@ -135,7 +158,7 @@ async function run(): Promise<SuiteResult> {
     figures,
     targets: [target('kmemCacheAlloc+kmemCacheFree fast-path pair, 1 CPU', fast, 'max', 60, ' ns')],
     notes: [
-      `1 CPU; ${ROUNDS} rounds, each timing one batch per case (${FAST_BATCH} pairs / ${LIFETIME_BATCH} lifetimes); medians over rounds`,
+      `1 CPU; ${ROUNDS} interleaved tinybench rounds of ${ROUND_MS.time} ms per case, in batches of ${FAST_BATCH} pairs / ${LIFETIME_BATCH} lifetimes; ns/op = median over rounds of each round's median, min..max over rounds`,
       'lifetime = mmAlloc + mmdrop in steady state (warm slabs and caches); lock columns = acquisitions per operation, lock_stat on',
       `percpu bytes parked in caches after the run: ${Object.entries(parked).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     ],

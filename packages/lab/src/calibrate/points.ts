@@ -7,7 +7,7 @@
 import type { RunResult } from '../results/schema.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
-import { median } from '../sweep/aggregate.js';
+import { median } from '../stats/median.js';
 import { EngineRunFailed } from './errors.js';
 
 /** Scenario flags by name, without the dashes, values as typed. */

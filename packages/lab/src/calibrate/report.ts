@@ -3,8 +3,9 @@
 // the calibrated virtual engine's (the residual).
 import type { Calibration } from './calibrate.js';
 import type { HostFigures } from './host-figures.js';
+import { figure as fmt } from '../report/units.js';
+import { wrap } from '../report/wrap.js';
 
-const fmt = (ns: number) => (ns >= 100 ? ns.toFixed(0) : ns.toPrecision(3));
 const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
 export function calibrationLines(c: Calibration, f: HostFigures): string[] {
@@ -18,11 +19,11 @@ export function calibrationLines(c: Calibration, f: HostFigures): string[] {
     rows.filter((r) => r.p.fitted === fittedPoints).reduce((w, r) => Math.max(w, Math.abs(r.s.relErr)), 0);
   const hasChecks = c.points.some((p) => !p.fitted);
   return [
-    `measured: lock pair spin ${fmt(f.spinPairNs)} ns, mutex ${fmt(f.mutexPairNs)} ns; atomic ${fmt(f.atomicNs)} ns; poll ${fmt(f.pollNs)} ns; ` +
-      `hand-off spinning ${fmt(f.handOffNs)} ns, sleep/wake ${fmt(f.sleepWakeNs)} ns; mutex spin window ${fmt(f.mutexSpinWindowNs)} ns`,
+    `measured: lock pair spin ${fmt(f.spinPairNs)} ns, mutex ${fmt(f.mutexPairNs)} ns; atomic ${fmt(f.atomicNs)} ns; poll ${fmt(f.pollNs)} ns;`,
+    `  hand-off spinning ${fmt(f.handOffNs)} ns, sleep/wake ${fmt(f.sleepWakeNs)} ns; mutex spin window ${fmt(f.mutexSpinWindowNs)} ns`,
     'fitted (ns, non-negative least squares over the 1-CPU points):',
     ...fitted.map((k) => `  ${k.padEnd(width)}  ${fmt(costs[k]!.value)}`),
-    ...(c.fit.unexercised.length > 0 ? [`kept from the kernel profile (no strategy exercises them here): ${c.fit.unexercised.join(', ')}`] : []),
+    ...(c.fit.unexercised.length > 0 ? wrap(`kept from the kernel profile (no strategy exercises them here): ${c.fit.unexercised.join(', ')}`, '', '  ') : []),
     'residuals: ns of one CPU per lifetime (CPUs × 1e9 / throughput), threads engine vs the calibrated virtual engine:',
     `  ${'operating point'.padEnd(labelWidth)}  ${'strategy'.padEnd(stratWidth)}  ${'threads'.padStart(9)}  ${'virtual'.padStart(9)}  ${'error'.padStart(8)}`,
     ...rows.map(({ p, s }) =>

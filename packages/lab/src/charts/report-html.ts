@@ -6,7 +6,7 @@ import type { SummaryRow } from '../sweep/aggregate.js';
 import { remedyTable } from '../sweep/remedies.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import type { StrategySource } from '../strategies/file.js';
-import { duration, escapeHtml as h, percent, si, signedPercent } from './format.js';
+import { autoTime, percent, si, signedPercent } from '../report/units.js';
 
 export interface RenderedChart {
   id: string;
@@ -33,6 +33,11 @@ export interface ReportInput {
   generatedAt: string;
 }
 
+/** Text for HTML: the five characters that could open markup or end an attribute, as character references. */
+function h(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1400px;padding:0 16px;color:#222}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #ddd}
@@ -41,13 +46,19 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8
 dl.meta dt{color:#666}dl.meta dd{margin:0}
 .banner{padding:8px 12px;margin:8px 0;border-radius:4px;background:#fff4d6;border:1px solid #e8c66a}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
-figure.chart{margin:0;padding:8px;border:1px solid #e4e4e4;border-radius:4px}
+figure.chart{margin:0;padding:8px;border:1px solid #e4e4e4;border-radius:4px;max-width:100%;box-sizing:border-box;overflow-x:auto}
 figure.chart figcaption{font-weight:600;margin-bottom:4px}
 table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}
-th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}
+th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 th{background:#f6f6f6}td.l,th.l{text-align:left}
 .noisy{color:#b35900}pre{background:#f6f6f6;padding:10px;overflow:auto;font-size:12px}
+.scroll{max-width:100%;overflow-x:auto}
 `;
+
+/** A table in a box of the page's width that scrolls sideways when the table is wider (many strategies side by side). */
+function scrolling(table: string): string {
+  return `<div class="scroll">${table}</div>`;
+}
 
 /** Strategies loaded by path, with the file each came from. */
 function strategyFiles(input: ReportInput): [string, StrategySource][] {
@@ -112,7 +123,7 @@ function comparisonTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
     });
     return `<tr><td class="l">${n}</td>${cells.join('')}</tr>`;
   });
-  return `<table class="comparison"><thead><tr><th class="l" rowspan="2">CPUs</th>${head1}</tr><tr>${head2}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  return scrolling(`<table class="comparison"><thead><tr><th class="l" rowspan="2">CPUs</th>${head1}</tr><tr>${head2}</tr></thead><tbody>${body.join('')}</tbody></table>`);
 }
 
 function lockRows(rows: readonly SummaryRow[]): string {
@@ -122,7 +133,7 @@ function lockRows(rows: readonly SummaryRow[]): string {
         .filter(([, l]) => l.acquisitions > 0)
         .map(
           ([cls, l]) =>
-            `<tr><td class="l">${h(r.strategy)}</td><td>${r.cpus}</td><td class="l">${h(cls)}</td><td>${si(l.conBounces)}</td><td>${si(l.contentions)}</td><td>${duration(l.waitTotalNs)}</td><td>${si(l.acqBounces)}</td><td>${si(l.acquisitions)}</td><td>${duration(l.holdTotalNs)}</td><td>${percent(l.waitShare)}</td></tr>`,
+            `<tr><td class="l">${h(r.strategy)}</td><td>${r.cpus}</td><td class="l">${h(cls)}</td><td>${si(l.conBounces)}</td><td>${si(l.contentions)}</td><td>${autoTime(l.waitTotalNs)}</td><td>${si(l.acqBounces)}</td><td>${si(l.acquisitions)}</td><td>${autoTime(l.holdTotalNs)}</td><td>${percent(l.waitShare)}</td></tr>`,
         ),
     )
     .join('');
@@ -136,8 +147,8 @@ function lockTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
   const sorted = [...rows].sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.cpus - b.cpus);
   const top = sorted.filter((r) => r.cpus === maxCpus);
   return (
-    `<h3>Locks at ${maxCpus} CPUs</h3><table class="locks"><thead>${head}</thead><tbody>${lockRows(top)}</tbody></table>` +
-    `<details><summary>Locks at every CPU count</summary><table class="locks"><thead>${head}</thead><tbody>${lockRows(sorted)}</tbody></table></details>`
+    `<h3>Locks at ${maxCpus} CPUs</h3>${scrolling(`<table class="locks"><thead>${head}</thead><tbody>${lockRows(top)}</tbody></table>`)}` +
+    `<details><summary>Locks at every CPU count</summary>${scrolling(`<table class="locks"><thead>${head}</thead><tbody>${lockRows(sorted)}</tbody></table>`)}</details>`
   );
 }
 
@@ -146,7 +157,7 @@ function remediesTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
   const t = remedyTable(rows, spec.strategies);
   const cell = (s: string, i: number) => (t.columns[i]!.right ? `<td>${h(s)}</td>` : `<td class="l">${h(s)}</td>`);
   const head = t.columns.map((c) => `<th${c.right ? '' : ' class="l"'}>${h(c.title)}</th>`).join('');
-  return `<table class="remedies"><thead><tr>${head}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
+  return scrolling(`<table class="remedies"><thead><tr>${head}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`);
 }
 
 function groupSection(g: ReportGroup, spec: SweepSpec): string {

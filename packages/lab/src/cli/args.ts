@@ -1,5 +1,5 @@
 // Flag parsing with the CLI's error conventions: a node:util parseArgs
-// error becomes a UsageError naming the command, and numeric and choice
+// error becomes a UsageError pointing at the command's help, and numeric and choice
 // flags are checked with a message that says what is allowed.
 //
 // parseArgs refuses `--cpus -1` as ambiguous: the value looks like a flag.
@@ -45,25 +45,25 @@ export function parseCommandArgs<O extends Options, P extends boolean = false>(
   } catch (e) {
     // Drop node's hint about positionals starting with '-': none of ours do.
     const msg = (e instanceof Error ? e.message.split('\n')[0]! : String(e)).replace(/\. To specify a positional argument.*$/, '');
-    throw new UsageError(`${command}: ${msg} (see percpu-lab ${command} --help)`);
+    throw new UsageError(`${msg} (see percpu-lab ${command} --help)`);
   }
 }
 
 /** An integer flag within [min, max], or `fallback` when absent. */
-export function intFlag(command: string, flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+export function intFlag(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${command}: --${flag} must be an integer from ${min} to ${max}, got '${value}'`);
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got '${value}'`);
   }
   return n;
 }
 
 /** One of a fixed set of words, or `fallback` when absent. */
-export function choiceFlag<T extends string>(command: string, flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+export function choiceFlag<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`${command}: --${flag} must be one of ${choices.join(', ')}, got '${value}'`);
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${value}'`);
   }
   return value as T;
 }

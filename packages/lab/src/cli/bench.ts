@@ -8,6 +8,7 @@ import { scenarioFromFlags } from '../scenario/flags.js';
 import { defaultOutDir } from '../results/write.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
+import { wrap } from '../report/wrap.js';
 import { inputErrorLines } from './input-errors.js';
 
 export const BENCH_USAGE = `usage: percpu-lab bench [--cpus LIST] [--out DIR] [--json]
@@ -15,7 +16,7 @@ export const BENCH_USAGE = `usage: percpu-lab bench [--cpus LIST] [--out DIR] [-
 Run the built-in benchmark scenario: first a ${HOST_CHECK.title} (the ceiling
 this host puts on speedups right now), then doexec on 1, 2, 4, … CPUs up to this
 host's cores, every strategy, threads engine,
-${BENCH_CASES.map((c) => `  - ${c.title}${c.rounds > 1 ? ` (${c.rounds} rounds, the later ones on 1 and 2 CPUs; 2-CPU speedups are medians)` : ''}`).join('\n')}
+${BENCH_CASES.flatMap((c) => wrap(`${c.title}${c.rounds > 1 ? ` (${c.rounds} rounds, the later ones on 1 and 2 CPUs; 2-CPU speedups are medians)` : ''}`, '  - ', '    ')).join('\n')}
 printing for each case the throughput and speedup table, the CPU count at which
 baseline's pcpu_alloc_mutex wait passes 5 % of CPU time, and the lock waits at the
 largest count; then, last, a self-check of the lab's own targets. Each point

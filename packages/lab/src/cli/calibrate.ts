@@ -25,7 +25,8 @@ const DEFAULT_OPS = 5000;
 const DEFAULT_REPEATS = 3;
 const DEFAULT_FOOTPRINTS = ['0', DEFAULT_WORK_FOOTPRINT];
 
-export const CALIBRATE_USAGE = `usage: percpu-lab calibrate [--out FILE] [--work-ns LIST] [--footprints LIST] [--cpus LIST] [--ops N] [--repeats N] [--threads-rate R] [--json]
+export const CALIBRATE_USAGE = `usage: percpu-lab calibrate [--out FILE] [--work-ns LIST] [--footprints LIST] [--cpus LIST]
+                           [--ops N] [--repeats N] [--threads-rate R] [--json]
 
 Measure this host and write the virtual engine's calibrated cost profile, so that
 --engine virtual --profile calibrated reproduces what the threads engine measures here.
@@ -63,13 +64,13 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const cores = availableParallelism();
-  const work = workList('calibrate', values['work-ns'], DEFAULT_WORK);
-  const footprints = footprintList('calibrate', values.footprints, DEFAULT_FOOTPRINTS);
-  const cpus = cpuList('calibrate', values.cpus, [...new Set([1, cores])], 64);
-  if (!cpus.includes(1)) throw new UsageError('calibrate: --cpus must include 1 (the fitted points)');
-  const ops = intFlag('calibrate', 'ops', values.ops, DEFAULT_OPS, 1, 10_000_000);
-  const repeats = intFlag('calibrate', 'repeats', values.repeats, DEFAULT_REPEATS, 1, 100);
-  const rate = choiceFlag('calibrate', 'threads-rate', values['threads-rate'], THREADS_RATES, 'wall');
+  const work = workList(values['work-ns'], DEFAULT_WORK);
+  const footprints = footprintList(values.footprints, DEFAULT_FOOTPRINTS);
+  const cpus = cpuList(values.cpus, [...new Set([1, cores])], 64);
+  if (!cpus.includes(1)) throw new UsageError('--cpus must include 1 (the fitted points)');
+  const ops = intFlag('ops', values.ops, DEFAULT_OPS, 1, 10_000_000);
+  const repeats = intFlag('repeats', values.repeats, DEFAULT_REPEATS, 1, 100);
+  const rate = choiceFlag('threads-rate', values['threads-rate'], THREADS_RATES, 'wall');
   const out = values.out ?? builtinProfilePath('calibrated');
   const strategies = listStrategies().map((s) => s.name);
   await preflight(operatingPoints(work, footprints, cpus).map((p) => ({ workload: 'doexec', strategy: strategies.join(','), cpus: String(p.cpus), ...footprintFlags(p.footprint) })));
@@ -99,7 +100,7 @@ async function run(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof EngineRunFailed) throw new RunFailed(`calibrate: ${e.message}; nothing written`);
+    if (e instanceof EngineRunFailed) throw new RunFailed(`${e.message}; nothing written`);
     throw e;
   } finally {
     rmSync(scratchDir, { recursive: true, force: true });

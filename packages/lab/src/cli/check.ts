@@ -7,6 +7,7 @@ import { checkMarkdown } from '../check/markdown.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
+import { UsageError } from './errors.js';
 
 export const CHECK_USAGE = `usage: percpu-lab check RESULT --baseline FILE [--json]
 
@@ -36,8 +37,7 @@ async function check(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1 || !values.baseline) {
-    process.stderr.write('percpu-lab check: expected one RESULT and --baseline FILE (see percpu-lab check --help)\n');
-    return 2;
+    throw new UsageError('expected one RESULT and --baseline FILE (see percpu-lab check --help)');
   }
   const result = positionals[0]!;
   const report = runCheck(result, values.baseline);

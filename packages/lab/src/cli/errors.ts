@@ -1,5 +1,6 @@
-// Errors the CLI reports as one line `percpu-lab: <message>`, each with the
-// exit status it stands for. Anything else reaching the top is a bug.
+// Errors the CLI reports as one line `percpu-lab <command>: <message>`, each
+// with the exit status it stands for; the message leaves the command out
+// (main.ts adds it). Anything else reaching the top is a bug.
 
 export class CliError extends Error {
   override name = 'CliError';

@@ -52,9 +52,9 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const cpus = intFlag('locks', 'cpus', values.cpus, 2, 1, 256);
-  const ops = intFlag('locks', 'ops', values.ops, 100_000, 1, 100_000_000);
-  const kind = choiceFlag('locks', 'kind', values.kind, KINDS, 'mutex');
+  const cpus = intFlag('cpus', values.cpus, 2, 1, 256);
+  const ops = intFlag('ops', values.ops, 100_000, 1, 100_000_000);
+  const kind = choiceFlag('kind', values.kind, KINDS, 'mutex');
   const lock = LOCK_NAMES[kind];
 
   const kernel = bootMachine({ nrCpus: cpus, memBytes: 32 * 1024 * 1024 + cpus * 128 * 1024 });
@@ -66,7 +66,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     elapsedNs = await runOnCpus<LocksDemoArgs, LocksDemoResult>({ kernel, cpus, job: { module: JOB, args: { lock, counter: COUNTER, ops } }, seed: 1 });
   } catch (e) {
-    if (e instanceof PoolError) throw new RunFailed(`locks: ${e.message}`);
+    if (e instanceof PoolError) throw new RunFailed(e.message);
     throw e;
   }
   const seconds = Math.max(...elapsedNs) / 1e9;
@@ -90,7 +90,7 @@ async function run(argv: string[]): Promise<number> {
     if (note) process.stdout.write(`${note}\n`);
     process.stdout.write(`\n${lockStatLines(stats).join('\n')}\n`);
   }
-  if (counter !== expected) throw new RunFailed(`locks: mutual exclusion failed: counter is ${counter}, expected ${expected}`);
+  if (counter !== expected) throw new RunFailed(`mutual exclusion failed: counter is ${counter}, expected ${expected}`);
   return 0;
 }
 

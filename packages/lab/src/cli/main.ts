@@ -5,9 +5,13 @@
 // below and add ONE entry to COMMANDS. Global --help lists COMMANDS;
 // `percpu-lab <command> --help` is the command's own.
 //
-// Errors: a CliError (UsageError, RunFailed) prints one line
-// `percpu-lab: <message>` and exits with its status (2 usage, 1 failed run);
-// anything else is a bug and prints one line too, plus the stack with --debug.
+// Errors have one form everywhere: one line `percpu-lab <command>: <message>`
+// (`percpu-lab: <message>` before a command is known). A CliError
+// (UsageError, RunFailed) exits with its status (2 usage, 1 failed run); its
+// message does not repeat the command, which is added here. Anything else is
+// a bug and prints one line too, plus the stack with --debug. Commands that
+// print input errors themselves (several lines, one per problem) use the
+// same prefix.
 import type { Command } from './command.js';
 import { CliError, UsageError } from './errors.js';
 import { locksCommand } from './locks.js';
@@ -22,7 +26,7 @@ import { validateCommand } from './validate.js';
 import { replayCommand } from '@percpu-lab/percpu';
 import { toolVersion } from '../results/host.js';
 
-const COMMANDS: Command[] = [
+export const COMMANDS: Command[] = [
   runCommand,
   benchCommand,
   locksCommand,
@@ -53,7 +57,10 @@ function globalHelp(): string {
   ].join('\n');
 }
 
-function dispatch(argv: string[]): Promise<number> {
+/** What the user typed before the message: `percpu-lab run`, or `percpu-lab` before a command is known. */
+const PROGRAM = 'percpu-lab';
+
+function dispatch(argv: string[], debug: boolean): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('no command given; see percpu-lab --help');
   if (first === '--help' || first === '-h') {
@@ -64,27 +71,32 @@ function dispatch(argv: string[]): Promise<number> {
     process.stdout.write(`percpu-lab ${toolVersion()}\n`);
     return Promise.resolve(0);
   }
-  if (first === 'help') return dispatch(rest.length > 0 ? [rest[0]!, '--help'] : ['--help']);
+  if (first === 'help') return dispatch(rest.length > 0 ? [rest[0]!, '--help'] : ['--help'], debug);
   const cmd = COMMANDS.find((c) => c.name === first);
   if (cmd === undefined) {
     const what = first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`;
     throw new UsageError(`${what}; commands are ${COMMANDS.map((c) => c.name).join(', ')} (see percpu-lab --help)`);
   }
-  return cmd.run(rest);
+  return reported(`${PROGRAM} ${cmd.name}`, () => cmd.run(rest), debug);
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const debug = argv.includes('--debug');
+/** Run `body`; an error it throws becomes one line `<who>: <message>` and the exit status. */
+async function reported(who: string, body: () => Promise<number>, debug: boolean): Promise<number> {
   try {
-    return await dispatch(argv.filter((a) => a !== '--debug'));
+    return await body();
   } catch (e) {
     if (e instanceof CliError) {
-      process.stderr.write(`percpu-lab: ${e.message}\n`);
+      process.stderr.write(`${who}: ${e.message}\n`);
       return e.exitCode;
     }
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    process.stderr.write(`percpu-lab: internal error: ${msg.split('\n')[0]}${debug ? '' : ' (run with --debug for the stack)'}\n`);
+    process.stderr.write(`${who}: internal error: ${msg.split('\n')[0]}${debug ? '' : ' (run with --debug for the stack)'}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 70;
   }
+}
+
+export function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  return reported(PROGRAM, () => dispatch(argv.filter((a) => a !== '--debug'), debug), debug);
 }

@@ -1,9 +1,10 @@
 // `percpu-lab merge --out DIR SHARD_DIR...`: join the output directories of
-// a sharded sweep, then write the merged summary, charts and report.
+// a sharded sweep, then write the merged summary, charts and report, and
+// print report.txt as `sweep` does.
 import { withBadInput } from '../sweep/bad-input.js';
 import { SweepSpecError } from '../sweep/errors.js';
 import { mergeSweeps } from '../sweep/merge.js';
-import { writeSweepReport } from '../sweep/write-report.js';
+import { reportTerminalLines, writeSweepReport } from '../sweep/write-report.js';
 import { parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
 
@@ -25,11 +26,11 @@ async function merge(argv: string[]): Promise<number> {
   }
   if (!values.out || positionals.length === 0) throw new SweepSpecError('expected --out DIR and at least one shard directory (see percpu-lab merge --help)');
   const merged = mergeSweeps(values.out, positionals);
-  const { reportFile, loaded } = await writeSweepReport(merged.store, new Date().toISOString());
-  const missing = loaded.summary.missing.length;
+  const written = await writeSweepReport(merged.store, new Date().toISOString());
+  const missing = written.loaded.summary.missing.length;
   process.stdout.write(
     `merged ${positionals.length} director${positionals.length > 1 ? 'ies' : 'y'}: ${merged.copied} points copied, ${merged.duplicates} already present` +
-      `${missing ? `; ${missing} points still missing (run the remaining shards)` : ''}\n→ ${reportFile}\n`,
+      `${missing ? `; ${missing} points still missing (run the remaining shards)` : ''}\n${reportTerminalLines(written).join('\n')}\n`,
   );
   return 0;
 }

@@ -1,7 +1,7 @@
 // Flags shared by `calibrate` and `validate` that name operating points:
 // --work-ns LIST (numbers and/or "derived"), --footprints LIST (passed to
 // every run as --work-footprint), --ops, --repeats, --threads-rate. Each bad value is a
-// UsageError naming the command and the flag.
+// UsageError naming the flag.
 import type { WorkSetting } from '../calibrate/points.js';
 import { loadScenario } from '../scenario/load.js';
 import type { RunFlags } from '../calibrate/points.js';
@@ -21,29 +21,29 @@ function list(value: string): string[] {
   return value.split(',').map((s) => s.trim());
 }
 
-export function workList(command: string, value: string | undefined, fallback: readonly WorkSetting[]): WorkSetting[] {
+export function workList(value: string | undefined, fallback: readonly WorkSetting[]): WorkSetting[] {
   if (value === undefined) return [...fallback];
   return list(value).map((s) => {
     if (s === 'derived') return 'derived';
     const n = Number(s);
-    if (s === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --work-ns takes a comma list of non-negative integers and "derived", got '${value}'`);
+    if (s === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`--work-ns takes a comma list of non-negative integers and "derived", got '${value}'`);
     return n;
   });
 }
 
 /** --footprints a,b, or `fallback` without it (null: the scenario default, no flag). */
-export function footprintList(command: string, value: string | undefined, fallback: readonly (string | null)[]): (string | null)[] {
+export function footprintList(value: string | undefined, fallback: readonly (string | null)[]): (string | null)[] {
   if (value === undefined) return [...fallback];
   const fs = list(value);
-  if (fs.some((f) => f === '')) throw new UsageError(`${command}: --footprints takes a comma list of sizes such as 64KiB,512KiB, got '${value}'`);
+  if (fs.some((f) => f === '')) throw new UsageError(`--footprints takes a comma list of sizes such as 64KiB,512KiB, got '${value}'`);
   return fs;
 }
 
-export function cpuList(command: string, value: string | undefined, fallback: readonly number[], max: number): number[] {
+export function cpuList(value: string | undefined, fallback: readonly number[], max: number): number[] {
   if (value === undefined) return [...fallback];
   return list(value).map((s) => {
     const n = Number(s);
-    if (s === '' || !Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${command}: --cpus takes a comma list of CPU counts from 1 to ${max}, got '${value}'`);
+    if (s === '' || !Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--cpus takes a comma list of CPU counts from 1 to ${max}, got '${value}'`);
     return n;
   });
 }

@@ -6,6 +6,7 @@
 // completely and passed its checks, 1 when the run failed (the result is
 // written, marked partial), 2 for bad usage or input (one line per problem,
 // no stack trace).
+import { basename } from 'node:path';
 import { renderRun } from '../report/render.js';
 import { defaultOutDir, writeResult } from '../results/write.js';
 import { SCENARIO_FLAG_OPTIONS, scenarioFlagHelp } from '../scenario/flags.js';
@@ -70,6 +71,6 @@ async function run(argv: string[]): Promise<number> {
   });
   const files = writeResult(out, result, renderRun(result, 'full'));
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else process.stdout.write(`${[...renderRun(result, 'summary'), '', `written: ${files.join(', ')}`].join('\n')}\n`);
+  else process.stdout.write(`${[...renderRun(result, 'summary'), '', `written to ${out}: ${files.map((f) => basename(f)).join(', ')}`].join('\n')}\n`);
   return result.partial ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 // write its summary, charts and report. See SWEEP_USAGE.
 import { availableParallelism } from 'node:os';
 import { PRESETS } from '../sweep/presets.js';
+import { wrap } from '../report/wrap.js';
 import { withBadInput } from '../sweep/bad-input.js';
 import { BarProgress, LineProgress, pointWeight, type SweepProgress } from '../sweep/progress.js';
 import { resolveSweepSpec } from '../sweep/resolve.js';
@@ -11,7 +12,7 @@ import { SweepPointFailed } from '../sweep/errors.js';
 import { sweepPoints, type SweepSpec } from '../sweep/spec.js';
 import { SweepStore } from '../sweep/store.js';
 import { engineRunner } from '../sweep/engine-runner.js';
-import { writeSweepReport } from '../sweep/write-report.js';
+import { reportTerminalLines, writeSweepReport } from '../sweep/write-report.js';
 import { SCENARIO_FLAG_OPTIONS, scenarioFlagHelp } from '../scenario/flags.js';
 import { intFlag, parseCommandArgs } from './args.js';
 import type { Command } from './command.js';
@@ -23,7 +24,7 @@ one engine run per point, saving each result in DIR/points/ as it finishes;
 then write DIR/summary.json, DIR/charts/*.svg and DIR/report.html.
 Rerunning the same command resumes: points already in DIR are skipped.
 
-  --preset NAME           ${Object.entries(PRESETS).map(([k, p]) => `${k}: ${p.description}`).join('\n                          ')}
+${Object.entries(PRESETS).flatMap(([k, p], i) => wrap(`${k}: ${p.description}`, i === 0 ? '  --preset NAME           ' : ' '.repeat(26), ' '.repeat(28))).join('\n')}
   --file FILE             a sweep file (JSON or YAML) with name, workloads, engines,
                           strategies, cpus, repeats, noiseThreshold and run (run options)
   --out DIR               output directory (default results/sweep-<name>)
@@ -75,7 +76,7 @@ async function sweep(argv: string[]): Promise<number> {
     return 0;
   }
   const shard = typeof values.shard === 'string' ? parseShard(values.shard) : undefined;
-  const jobs = intFlag('sweep', 'jobs', values.jobs as string | undefined, availableParallelism(), 1, 1024);
+  const jobs = intFlag('jobs', values.jobs as string | undefined, availableParallelism(), 1, 1024);
   const out = typeof values.out === 'string' ? values.out : `results/sweep-${spec.name}`;
   const store = SweepStore.open(out, spec);
 
@@ -97,12 +98,8 @@ async function sweep(argv: string[]): Promise<number> {
     code = 1;
   }
   if (!values['no-report']) {
-    const { reportFile, text, loaded } = await writeSweepReport(store, new Date().toISOString());
-    process.stdout.write(`${text.join('\n')}\n`);
-    if (loaded.oversubscribed) process.stdout.write('oversubscribed: some points ran more CPUs than host cores; their threads-engine numbers reflect time-sliced CPUs\n');
-    const noisy = loaded.summary.rows.filter((r) => r.noisy).length;
-    if (noisy) process.stdout.write(`${noisy} noisy point(s): repeats spread wider than ${spec.noiseThreshold * 100}% (see the report)\n`);
-    process.stdout.write(`report → ${reportFile}\n`);
+    const written = await writeSweepReport(store, new Date().toISOString());
+    process.stdout.write(`${reportTerminalLines(written).join('\n')}\n`);
   }
   return code;
 }

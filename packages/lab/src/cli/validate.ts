@@ -61,7 +61,7 @@ function toleranceFlag(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TOLERANCE;
   const m = /^(\d+(?:\.\d+)?|\.\d+)(%?)$/.exec(value.trim());
   const x = m === null ? NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
-  if (!(x > 0 && x < 1)) throw new UsageError(`validate: --tolerance must be a fraction in (0, 1) such as 0.1, or a percentage such as 10%, got '${value}'`);
+  if (!(x > 0 && x < 1)) throw new UsageError(`--tolerance must be a fraction in (0, 1) such as 0.1, or a percentage such as 10%, got '${value}'`);
   return x;
 }
 
@@ -76,18 +76,18 @@ async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
     process.stdout.write(`${VALIDATE_USAGE}\n`);
     return 0;
   }
-  const work = workList('validate', values['work-ns'], DEFAULT_WORK);
-  const footprints = footprintList('validate', values.footprints, [null]);
-  const cpus = cpuList('validate', values.cpus, upToCores, cores);
-  const ops = intFlag('validate', 'ops', values.ops, DEFAULT_OPS, 1, 10_000_000);
-  const repeats = intFlag('validate', 'repeats', values.repeats, DEFAULT_REPEATS, 1, 100);
-  const rate = choiceFlag('validate', 'threads-rate', values['threads-rate'], THREADS_RATES, 'wall');
+  const work = workList(values['work-ns'], DEFAULT_WORK);
+  const footprints = footprintList(values.footprints, [null]);
+  const cpus = cpuList(values.cpus, upToCores, cores);
+  const ops = intFlag('ops', values.ops, DEFAULT_OPS, 1, 10_000_000);
+  const repeats = intFlag('repeats', values.repeats, DEFAULT_REPEATS, 1, 100);
+  const rate = choiceFlag('threads-rate', values['threads-rate'], THREADS_RATES, 'wall');
   const tolerance = toleranceFlag(values.tolerance);
   const profile = values.profile ?? 'calibrated';
   try {
     loadProfile(profile);
   } catch (e) {
-    if (e instanceof ProfileError) throw new UsageError(`validate: --profile: ${e.message}`);
+    if (e instanceof ProfileError) throw new UsageError(`--profile: ${e.message}`);
     throw e;
   }
   const strategies = (values.strategy ?? listStrategies().map((s) => s.name).join(',')).split(',').map((s) => s.trim());
@@ -103,7 +103,7 @@ async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
   try {
     v = await validate({ runner, strategies, work, footprints, cpus, oversubscribedCpus, profile, ops, repeats, tolerance, rate, log });
   } catch (e) {
-    if (e instanceof EngineRunFailed) throw new RunFailed(`validate: ${e.message}`);
+    if (e instanceof EngineRunFailed) throw new RunFailed(e.message);
     throw e;
   }
   const loadAfter = loadavg()[0]!;

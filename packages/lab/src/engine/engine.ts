@@ -1,4 +1,5 @@
-// The contract between a run and an engine. An engine measures one point —
+// The contract between a run and an engine, types only (engine/load.ts
+// loads an engine by name). An engine measures one point —
 // one workload, one strategy, one CPU count — on a freshly booted kernel and
 // hands back raw point data; one metrics module (metrics/point.ts) turns raw
 // points from either engine into the result schema, so reports cannot tell
@@ -15,15 +16,12 @@
 //   once every program finished, per CPU: mm.drainCaches(cpu),
 //   runPendingWork(cpu) → collectPoint (whose leak check expects the drain).
 import type { BinaryKind } from '@percpu-lab/mm';
-import type { SplitPart } from '../cost-model/index.js';
 import type { LockClassStats } from '@percpu-lab/machine';
 import type { PcpuGeometry, PcpuStats } from '@percpu-lab/percpu';
 import type { EngineName, FaultInject, WorkloadName } from '../scenario/schema.js';
 import type { SlabView } from '../metrics/slab.js';
 import type { WorkloadTally } from '../workloads/tally.js';
-import type { HostDisturbance, WarmupUsed } from '../results/schema.js';
-
-export type { EngineName };
+import type { HostDisturbance, LifetimeSplit, PointChecks, PointFailure, PointStatus, WarmupUsed } from '../results/schema.js';
 
 /** Knobs of the workload, resolved (no "derive later" left). */
 export interface WorkloadKnobs {
@@ -69,17 +67,6 @@ export interface PointSpec {
   fault: FaultInject | null;
 }
 
-/**
- * Where an operation's (an mm lifetime's) time went, in ns per operation,
- * over every CPU of a point (the parts are described in
- * cost-model/parts.ts). The parts and the waits add up to the CPU
- * time of the window divided by the operations completed.
- */
-export type LifetimeSplit = { [P in SplitPart]: number } & {
-  /** Lock class name → ns waited per operation; classes with no wait are left out. */
-  wait: Record<string, number>;
-};
-
 /** What one CPU measured. */
 export interface CpuRaw {
   cpu: number;
@@ -90,30 +77,6 @@ export interface CpuRaw {
   /** Latency histograms by operation name, hdr-histogram compressed base64 (ns). */
   latency: Record<string, string>;
   tally: WorkloadTally;
-}
-
-export type PointStatus = 'complete' | 'partial';
-
-/** How a point failed; `kind` is the error class name (CpuCrashed, WatchdogTimeout, …). */
-export interface PointFailure {
-  kind: string;
-  message: string;
-}
-
-/** Outcome of one post-run check; a partial run skips checks that need a settled kernel. */
-export interface CheckResult {
-  status: 'passed' | 'failed' | 'skipped';
-  detail: string;
-}
-
-/** The checks every point gets after its run. */
-export interface PointChecks {
-  /** Percpu verify(): every allocator invariant recomputed from scratch. */
-  verify: CheckResult;
-  /** No rss count lost: every mm allocated was dropped (check_mm passed) and every page mapped was unmapped. */
-  rss: CheckResult;
-  /** No percpu memory leaked: after the programs finished and every CPU drained its caches, the live allocations are the boot-time ones. */
-  leak: CheckResult;
 }
 
 /** Raw data of one point, the same shape from every engine. */
@@ -162,24 +125,4 @@ export interface Engine {
   deriveWorkNs(spec: PointSpec): Promise<WorkNsDerivation>;
   /** Run one point on a freshly booted kernel. A failed run resolves to a partial point; it does not throw. */
   runPoint(spec: PointSpec): Promise<RawPoint>;
-}
-
-/** The engine asked for is not built into this installation. */
-export class EngineUnavailable extends Error {
-  override name = 'EngineUnavailable';
-}
-
-/** Load an engine by name; the virtual engine lives in its own module tree. */
-export async function getEngine(name: EngineName): Promise<Engine> {
-  if (name === 'threads') return (await import('./threads/index.js')).threadsEngine;
-  const url = new URL('./virtual/index.js', import.meta.url).href;
-  let mod: { virtualEngine?: Engine };
-  try {
-    mod = (await import(url)) as { virtualEngine?: Engine };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    mod = {};
-  }
-  if (mod.virtualEngine === undefined) throw new EngineUnavailable('the virtual engine is not built into this tree; use --engine threads');
-  return mod.virtualEngine;
 }

@@ -14,8 +14,8 @@
 // are skipped rather than reported as failures of the allocator.
 import { readLockStats, type Kernel } from '@percpu-lab/machine';
 import { Percpu } from '@percpu-lab/percpu';
-import type { CheckResult, CpuRaw, LifetimeSplit, PointChecks, PointFailure, PointSpec, PointStatus, RawPoint } from '../engine/engine.js';
-import type { HostDisturbance, WarmupUsed } from '../results/schema.js';
+import type { CpuRaw, PointSpec, RawPoint } from '../engine/engine.js';
+import type { CheckResult, HostDisturbance, LifetimeSplit, PointChecks, PointFailure, PointStatus, WarmupUsed } from '../results/schema.js';
 import { sumTallies } from '../workloads/tally.js';
 import { lockKinds } from './locks.js';
 import { slabViews } from './slab.js';

@@ -6,8 +6,12 @@
 // classes sorted by contentions, classes never acquired left out. Contention
 // points (call sites) are not collected, so none are printed. When hold
 // times were sampled (threads engine), '#' lines under the version line say
-// how, and give the widest 95 % error bound of any holdtime-total.
+// how, and give the widest 95 % error bound of any holdtime-total; they are
+// ours, so they wrap at 120 columns, while the table keeps the kernel's
+// 221-column layout that scripts written for /proc/lock_stat parse.
 import { HOLD_SAMPLING_TEXT, type LockClassStats } from '@percpu-lab/machine';
+import { MAX_TABLE_WIDTH } from './table.js';
+import { wrap } from './wrap.js';
 
 /** What one row needs: the merged statistics of a lock class (times in ns). */
 export type LockStatRow = Pick<
@@ -42,22 +46,22 @@ function series(nr: number, min: number, max: number, total: number): string {
   return col(nr) + [min, max, total, avg].map((t) => ` ${col(lockStatTime(t))}`).join('');
 }
 
-/** The '#' lines stating how hold times were sampled, or none when every hold was timed. */
-export function holdSamplingLines(rows: readonly LockStatRow[]): string[] {
+/** The '#' lines stating how hold times were sampled (at most `width` columns), or none when every hold was timed. */
+export function holdSamplingLines(rows: readonly LockStatRow[], width = MAX_TABLE_WIDTH): string[] {
   const sampled = rows.filter((r) => r.acquisitions > 0 && r.holdSampled !== undefined && r.holdSampled < r.acquisitions);
   if (sampled.length === 0) return [];
   const unbounded = sampled.filter((r) => r.holdTotalErr95 === null).map((r) => r.name);
   const worst = sampled.reduce<LockStatRow | null>((w, r) => ((r.holdTotalErr95 ?? -1) > (w?.holdTotalErr95 ?? -1) ? r : w), null);
   const bound = worst?.holdTotalErr95 == null ? '' : `widest 95% error of a holdtime-total: ±${(worst.holdTotalErr95 * 100).toFixed(1)}% (${worst.name})`;
   const none = unbounded.length === 0 ? '' : `too few timed holds for a bound: ${unbounded.join(', ')}`;
-  return [`# ${HOLD_SAMPLING_TEXT}`, `# ${[bound, none].filter(Boolean).join('; ')}`];
+  return [HOLD_SAMPLING_TEXT, [bound, none].filter(Boolean).join('; ')].flatMap((t) => wrap(t, '# ', '# ', width));
 }
 
 export function lockStatLines(rows: readonly LockStatRow[], indent = ''): string[] {
   const rule = '-'.repeat(RULE_WIDTH);
   const lines = [
     'lock_stat version 0.4',
-    ...holdSamplingLines(rows),
+    ...holdSamplingLines(rows, MAX_TABLE_WIDTH - indent.length),
     rule,
     'class name'.padStart(NAME_WIDTH) + COLUMNS.map((c) => ` ${col(c)}`).join(''),
     rule,

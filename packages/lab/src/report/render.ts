@@ -9,6 +9,7 @@ import { lockStatLines } from './lock-stat-view.js';
 import { percpuLines, slabLines } from './memory-views.js';
 import { perfLockContention } from './perf-lock.js';
 import { summaryLines } from './summary.js';
+import { wrap } from './wrap.js';
 
 export type Detail = 'summary' | 'full';
 
@@ -26,7 +27,7 @@ function pointLines(p: ResultPoint, detail: Detail): string[] {
     '  /proc/lock_stat:', ...lockStatLines(p, '    '),
     '  percpu:', ...percpuLines(p, '    '),
     '  slab:', ...slabLines(p, '    '),
-    ...Object.entries(p.checks).map(([name, c]) => `  check ${name}: ${c.status} — ${c.detail}`),
+    ...Object.entries(p.checks).flatMap(([name, c]) => wrap(`check ${name}: ${c.status} — ${c.detail}`, '  ', '    ')),
   );
   return out;
 }

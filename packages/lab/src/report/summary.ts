@@ -5,10 +5,10 @@
 // point shows every CPU's throughput; beyond, their min / median / max
 // (every CPU's figure stays in result.json).
 import type { ResultPoint, RunResult } from '../results/schema.js';
-import { spreadOf } from '../sweep/aggregate.js';
+import { spreadOf } from '../stats/median.js';
 import { textTable, type Cell } from './table.js';
 import { timeSplitTable } from './time-split.js';
-import { autoTime, bytes, percent, rate } from './units.js';
+import { autoTime, bytes, percent, si } from './units.js';
 import { hostCell, warmupCell } from './threads-quality.js';
 
 function header(r: RunResult): string[] {
@@ -54,7 +54,7 @@ export function scalingTable(points: readonly ResultPoint[]): string[] {
     s,
     ...counts.map((c) => {
       const p = at(s, c);
-      return p === undefined ? '-' : `${rate(p.throughput)}${p.status === 'complete' ? '' : ' (partial)'}`;
+      return p === undefined ? '-' : `${si(p.throughput)}${p.status === 'complete' ? '' : ' (partial)'}`;
     }),
     ...multi.map((c) => {
       const p = at(s, c);
@@ -85,9 +85,9 @@ export const PER_CPU_LISTED = 8;
 
 function perCpuThroughput(p: ResultPoint): string {
   const t = p.perCpu.map((c) => c.throughput);
-  if (t.length <= PER_CPU_LISTED) return t.map(rate).join(' ');
+  if (t.length <= PER_CPU_LISTED) return t.map(si).join(' ');
   const s = spreadOf(t);
-  return [s.min, s.median, s.max].map(rate).join(' / ');
+  return [s.min, s.median, s.max].map(si).join(' / ');
 }
 
 /** One CPU count: the strategies compared on everything a point measures. */
@@ -104,7 +104,7 @@ export function cpuCountTable(points: readonly ResultPoint[]): string[] {
   ];
   const rows = points.map((p): Cell[] => [
     p.strategy,
-    rate(p.throughput),
+    si(p.throughput),
     perCpuThroughput(p),
     ...ops.map((o) => `${time(p.latency[o]?.p50Ns)} / ${time(p.latency[o]?.p99Ns)}`),
     contended(p),

@@ -1,10 +1,9 @@
 // Assembling the result of a run from its result points.
-import type { EngineName, PointFailure } from '../engine/engine.js';
 import { addScaling } from '../metrics/scaling.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { EngineName, Scenario } from '../scenario/schema.js';
 import { parseSize } from '../scenario/validate.js';
 import { hostInfo, toolVersion } from './host.js';
-import { SCHEMA_NAME, SCHEMA_VERSION, type ResultPoint, type RunResult } from './schema.js';
+import { SCHEMA_NAME, SCHEMA_VERSION, type PointFailure, type ResultPoint, type RunResult } from './schema.js';
 
 export interface ResultInput {
   scenario: Scenario;

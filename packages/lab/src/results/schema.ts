@@ -5,8 +5,12 @@
 //
 // Units: times in ns (…Ns), throughput in operations (mm lifetimes, or
 // replayed allocations) per second of wall-clock or virtual time.
-import type { EngineName, LifetimeSplit, PointChecks, PointFailure, PointStatus } from '../engine/engine.js';
-import type { Scenario } from '../scenario/schema.js';
+//
+// Parts of a point that an engine measures and the result records as they
+// are (status, failure, checks, time split, warm-up, disturbance) are
+// declared here once; the engine's raw point (engine/engine.ts) uses them.
+import type { SplitPart } from '../cost-model/index.js';
+import type { EngineName, Scenario } from '../scenario/schema.js';
 import type { WorkloadTally } from '../workloads/tally.js';
 import type { PercpuView } from '../metrics/percpu.js';
 import type { SlabView } from '../metrics/slab.js';
@@ -106,6 +110,41 @@ export interface ResultPoint {
   /** Threads engine: how much the host disturbed the measured window; null where it cannot be measured. */
   disturbance?: HostDisturbance | null;
 }
+
+export type PointStatus = 'complete' | 'partial';
+
+/** How a point failed; `kind` is the error class name (CpuCrashed, WatchdogTimeout, …). */
+export interface PointFailure {
+  kind: string;
+  message: string;
+}
+
+/** Outcome of one post-run check; a partial run skips checks that need a settled kernel. */
+export interface CheckResult {
+  status: 'passed' | 'failed' | 'skipped';
+  detail: string;
+}
+
+/** The checks every point gets after its run. */
+export interface PointChecks {
+  /** Percpu verify(): every allocator invariant recomputed from scratch. */
+  verify: CheckResult;
+  /** No rss count lost: every mm allocated was dropped (check_mm passed) and every page mapped was unmapped. */
+  rss: CheckResult;
+  /** No percpu memory leaked: after the programs finished and every CPU drained its caches, the live allocations are the boot-time ones. */
+  leak: CheckResult;
+}
+
+/**
+ * Where an operation's (an mm lifetime's) time went, in ns per operation,
+ * over every CPU of a point (the parts are described in
+ * cost-model/parts.ts). The parts and the waits add up to the CPU
+ * time of the window divided by the operations completed.
+ */
+export type LifetimeSplit = { [P in SplitPart]: number } & {
+  /** Lock class name → ns waited per operation; classes with no wait are left out. */
+  wait: Record<string, number>;
+};
 
 /** The warm-up a threads point ran: its minimum, then windows until steady (engine/threads/warmup.ts). */
 export interface WarmupUsed {

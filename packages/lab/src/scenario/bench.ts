@@ -19,7 +19,7 @@ import { textTable } from '../report/table.js';
 import { percent } from '../report/units.js';
 import type { ResultPoint, RunResult } from '../results/schema.js';
 import { writeResult } from '../results/write.js';
-import { median as medianOf } from '../sweep/aggregate.js';
+import { median } from '../stats/median.js';
 import { benchCpuCounts, benchPlan, fixedCase, type PlannedCase } from './bench-plan.js';
 import { ALLOCATOR_HEAVY_WORK_NS, BENCH_CASES, BENCH_POINT_SECONDS, HOST_CHECK } from './default.js';
 import { runScenario } from './run.js';
@@ -71,8 +71,9 @@ function point(r: RunResult, strategy: string, cpus: number): ResultPoint | unde
   return r.points.find((p) => p.strategy === strategy && p.cpus === cpus);
 }
 
-function median(xs: readonly number[]): number | null {
-  return xs.length === 0 ? null : medianOf(xs);
+/** The median, or null when no round measured the figure (printed "n/a"). */
+function medianOrNull(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : median(xs);
 }
 
 /** Per strategy, the 2-CPU speedup of each round (a round's 1- and 2-CPU points ran back to back) and their median. */
@@ -81,7 +82,7 @@ export function roundSpeedups(rounds: readonly RunResult[], strategy: string): {
     const s = point(r, strategy, 2)?.speedup;
     return s == null ? [] : [s];
   });
-  return { perRound, median: median(perRound) };
+  return { perRound, median: medianOrNull(perRound) };
 }
 
 const x = (v: number | null | undefined) => (v == null ? 'n/a' : `${v.toFixed(2)}x`);
@@ -122,7 +123,7 @@ export function acceptanceLines(heavy: readonly RunResult[], hostCeiling: number
   const dtor = roundSpeedups(heavy, 'slab-dtor').median;
   const base = roundSpeedups(heavy, 'baseline').median;
   const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'MET' : 'NOT MET').padEnd('NOT MET'.length);
-  const contentions = median(heavy.flatMap((r) => {
+  const contentions = medianOrNull(heavy.flatMap((r) => {
     const c = point(r, 'baseline', 2)?.locks.pcpu_alloc_mutex?.contentions;
     return c === undefined ? [] : [c];
   }));

@@ -3,6 +3,7 @@
 // declaration, and the mapping from flag strings to raw scenario fields.
 // Values stay raw here — "x" for --cpus stays "x" — so the schema reports
 // the bad value with the rest.
+import { wrap } from '../report/wrap.js';
 import { FIELDS, type FieldName } from './schema.js';
 
 /** parseArgs options for every flag-settable scenario field. */
@@ -43,9 +44,9 @@ export function scenarioFromFlags(values: Record<string, string | boolean | unde
   return { raw, fromFlags };
 }
 
-/** One help line per scenario flag. */
+/** The help of every scenario flag, each wrapped under its own column. */
 export function scenarioFlagHelp(): string[] {
   return (Object.values(FIELDS) as { flag: string; help: string }[])
     .filter((f) => f.flag.startsWith('--'))
-    .map((f) => `  ${`${f.flag} V`.padEnd(20)} ${f.help}`);
+    .flatMap((f) => wrap(f.help, `  ${`${f.flag} V`.padEnd(20)} `, ' '.repeat(23)));
 }

@@ -8,10 +8,10 @@
 // runs.
 import { oversubscriptionNote } from '@percpu-lab/machine';
 import { bootPoint } from '../boot.js';
-import { getEngine, type PointFailure } from '../engine/engine.js';
+import { getEngine } from '../engine/load.js';
 import { pointResult } from '../metrics/point.js';
 import { buildResult } from '../results/build.js';
-import type { ResultPoint, RunResult } from '../results/schema.js';
+import type { PointFailure, ResultPoint, RunResult } from '../results/schema.js';
 import { expandPoints, pointBase, pointName } from './points.js';
 import { MM_CYCLE_WORKLOADS, type Scenario } from './schema.js';
 

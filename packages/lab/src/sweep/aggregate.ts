@@ -4,19 +4,11 @@
 // of CPU time spent waiting on each lock. Repeats the host disturbed
 // (threads engine) are left out when any undisturbed one remains.
 import { SPLIT_PARTS, type SplitPart } from '../cost-model/index.js';
-import type { LifetimeSplit } from '../engine/engine.js';
-import type { MachineTopology } from '../results/schema.js';
+import type { LifetimeSplit, MachineTopology } from '../results/schema.js';
+import { median, spreadOf, type Spread } from '../stats/median.js';
 import type { StrategySource } from '../strategies/file.js';
 import { SweepMismatchError } from './errors.js';
 import { machineName, type LockNumbers, type PointView } from './point-view.js';
-
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-  /** (max − min) / median; 0 for a single repeat. */
-  spread: number;
-}
 
 export type SummaryLock = LockNumbers;
 
@@ -43,20 +35,6 @@ export interface SummaryRow {
   machine: MachineTopology | null;
   /** Every repeat was disturbed by the host (threads engine); otherwise the figures leave disturbed repeats out. */
   disturbed: boolean;
-}
-
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-export function spreadOf(xs: readonly number[]): Spread {
-  const m = median(xs);
-  const min = Math.min(...xs);
-  const max = Math.max(...xs);
-  return { median: m, min, max, spread: m > 0 ? (max - min) / m : 0 };
 }
 
 const LOCK_FIELDS = ['acquisitions', 'contentions', 'waitTotalNs', 'holdTotalNs', 'conBounces', 'acqBounces', 'waitShare'] as const;

@@ -13,23 +13,15 @@
 // separate heap, which a computation that touches no shared state does not
 // need. Threads-engine points always run here, one at a time: their CPUs
 // need the host's cores to themselves.
-import { listStrategies } from '@percpu-lab/mm';
 import { Piscina } from 'piscina';
 import type { RunResult } from '../results/schema.js';
 import { ScenarioError } from '../scenario/errors.js';
-import { runScenario } from '../scenario/run.js';
-import { parseScenario } from '../scenario/validate.js';
 import type { StrategySource } from '../strategies/file.js';
+import { runPointScenario } from './point-scenario.js';
 import type { PointOutcome, PointTask } from './point-worker.js';
 import { runsAlongside, type PointRunner } from './run.js';
 
 const POINT_WORKER = new URL('./point-worker.js', import.meta.url);
-
-/** Validate and run one point's scenario input in this thread. */
-export function runPointScenario(input: Record<string, unknown>): Promise<RunResult> {
-  const scenario = parseScenario(input, { file: null, fromFlags: new Set(), strategies: listStrategies().map((s) => s.name) });
-  return runScenario(scenario, { log: () => {} });
-}
 
 /** An error thrown in a point worker, raised again here with the worker's name, message and stack. */
 function raised(o: Extract<PointOutcome, { ok: false }>): Error {

@@ -1,8 +1,7 @@
 // The numbers a sweep, its charts and the regression check read from one
 // point of an engine result. Kept as a view (not a second result schema):
 // resultPoints() is the one place that knows where the result JSON keeps them.
-import type { LifetimeSplit } from '../engine/engine.js';
-import type { LockResult, MachineTopology } from '../results/schema.js';
+import type { LifetimeSplit, LockResult, MachineTopology } from '../results/schema.js';
 import type { StrategySource } from '../strategies/file.js';
 
 /** One lock class of one point, as lock_stat counts it (times in ns). */

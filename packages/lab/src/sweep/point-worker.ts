@@ -5,7 +5,7 @@
 import type { RunResult } from '../results/schema.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { loadStrategyFile, type StrategySource } from '../strategies/file.js';
-import { runPointScenario } from './engine-runner.js';
+import { runPointScenario } from './point-scenario.js';
 
 export type PointOutcome =
   | { ok: true; result: RunResult }

@@ -6,9 +6,8 @@
 // so the end-of-run cache drain shows as a small fraction). Cells are built
 // once here and rendered as text (report.txt, the terminal) and as HTML
 // (report.html).
-import { bytes } from '../report/units.js';
 import { textTable, type Column } from '../report/table.js';
-import { si, signedPercent } from '../charts/format.js';
+import { bytes, si, signedPercent } from '../report/units.js';
 import type { SummaryRow } from './aggregate.js';
 
 /** The global locks of an mm lifetime the thread counts (KERNEL.md §2). */

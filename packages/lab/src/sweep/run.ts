@@ -12,7 +12,7 @@
 // the rest of the series, which wait for it; and every other input of a
 // point depends on the point alone. Among themselves the parallel points go
 // heaviest first, so the lanes finish together.
-import { si } from '../charts/format.js';
+import { si } from '../report/units.js';
 import { SweepPointFailed } from './errors.js';
 import { pointWeight, type SweepProgress } from './progress.js';
 import { derivedWorkNs, incompleteReason, resultPoints } from './result-adapter.js';

@@ -123,3 +123,15 @@ export async function writeSweepReport(store: SweepStore, generatedAt: string): 
   );
   return { summaryFile, reportFile, textFile, text, chartFiles, loaded };
 }
+
+/** What sweep and merge print when they have written the report: report.txt, then notes and where the report is. */
+export function reportTerminalLines(r: WrittenReport): string[] {
+  const { summary, oversubscribed } = r.loaded;
+  const noisy = summary.rows.filter((row) => row.noisy).length;
+  return [
+    ...r.text,
+    ...(oversubscribed ? ['oversubscribed: some points ran more CPUs than host cores; their threads-engine numbers reflect time-sliced CPUs'] : []),
+    ...(noisy ? [`${noisy} noisy point(s): repeats spread wider than ${summary.spec.noiseThreshold * 100}% (see the report)`] : []),
+    `report → ${r.reportFile}`,
+  ];
+}

@@ -2,6 +2,7 @@
 // one row per operating point and one column per strategy, then the
 // verdict line.
 import type { OperatingPoint } from '../calibrate/points.js';
+import { wrap } from '../report/wrap.js';
 import type { Validation, ValidationRow } from './validate.js';
 
 export interface TableContext {
@@ -42,13 +43,17 @@ export function validationLines(v: Validation, c: TableContext): string[] {
   const outside = v.rows.filter((r) => r.judged && !r.within);
   const notJudged = [`${verdict.oversubscribed} oversubscribed`, `${verdict.disturbed} disturbed`].join(' and ');
   return [
-    `virtual (--profile ${c.profile}) / threads throughput, doexec, ${c.ops} lifetimes per CPU, threads: median of ${c.repeats} repeat(s), ${c.rate === 'wall' ? 'wall-clock' : 'on-core'} rate`,
+    `virtual (--profile ${c.profile}) / threads throughput, doexec, ${c.ops} lifetimes per CPU,`,
+    `threads: median of ${c.repeats} repeat(s), ${c.rate === 'wall' ? 'wall-clock' : 'on-core'} rate`,
     `load average (1 min) ${c.loadBefore.toFixed(2)} before, ${c.loadAfter.toFixed(2)} after`,
     line(head),
     ...body.map(line),
-    `  ! outside ±${pct(c.tolerance)}   D the host disturbed every threads repeat (not judged)   d it disturbed some (left out of the median)`,
-    '  oversubscribed rows are shown, not judged',
-    `verdict: ${verdict.pass ? 'PASS' : 'FAIL'}: ${verdict.within}/${verdict.judged} judged ratios within ±${pct(c.tolerance)} (${notJudged} not judged)` +
-      (outside.length > 0 ? `; outside: ${outside.map((r) => `${r.strategy} work-ns ${r.workNs} ${r.point.cpus} CPU ${r.ratio.toFixed(3)}`).join(', ')}` : ''),
+    `  ! outside ±${pct(c.tolerance)}   D the host disturbed every threads repeat (not judged)`,
+    '  d it disturbed some (left out of the median)   oversubscribed rows are shown, not judged',
+    ...wrap(
+      `verdict: ${verdict.pass ? 'PASS' : 'FAIL'}: ${verdict.within}/${verdict.judged} judged ratios within ±${pct(c.tolerance)} (${notJudged} not judged)` +
+        (outside.length > 0 ? `; outside: ${outside.map((r) => `${r.strategy} work-ns ${r.workNs} ${r.point.cpus} CPU ${r.ratio.toFixed(3)}`).join(', ')}` : ''),
+      '', '  ',
+    ),
   ];
 }

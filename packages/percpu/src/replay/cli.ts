@@ -116,14 +116,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
     try {
       parsedArgs = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new ReplayInputError((e as Error).message);
+      // Node's hint about positionals that start with '-' does not apply: a trace path never does.
+      throw new ReplayInputError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see percpu-lab replay --help)`);
     }
     const { values: v, positionals } = parsedArgs;
     if (v.help) {
       console.log(USAGE);
       return 0;
     }
-    if (positionals.length !== 1) throw new ReplayInputError(positionals.length === 0 ? 'no trace file given (see --help)' : `one trace file expected, got ${positionals.length}`);
+    if (positionals.length !== 1) throw new ReplayInputError(positionals.length === 0 ? 'no trace file given (see percpu-lab replay --help)' : `one trace file expected, got ${positionals.length}`);
     const tracePath = positionals[0]!;
     let trace;
     try {

@@ -235,13 +235,16 @@ function pct(x: number): string {
 }
 
 /** The report as text for a terminal. */
+/** Entries of the size histogram printed per line. */
+const SIZES_PER_LINE = 8;
+
 export function formatReport(r: ReplayReport): string {
   const out: string[] = [];
   const g = r.geometry;
   out.push(`percpu replay: ${r.bootLine}, ${g.nrPossible} possible CPUs`);
   out.push(
-    `  lines ${r.lines}: ${r.events.read} percpu events read, ${r.events.replayed} replayed, ${r.events.skipped} skipped; ` +
-      `${r.events.linesSkipped} lines skipped (headers, stack traces, markers), ${r.events.badLines} bad`,
+    `  lines ${r.lines}: ${r.events.read} percpu events read, ${r.events.replayed} replayed, ${r.events.skipped} skipped;`,
+    `    ${r.events.linesSkipped} lines skipped (headers, stack traces, markers), ${r.events.badLines} bad`,
   );
   for (const b of r.badLines.slice(0, 10)) out.push(`    line ${b.line}: ${b.kind}: ${b.reason}`);
   if (r.events.badLines > 10) out.push(`    … ${r.events.badLines - 10} more bad lines`);
@@ -288,12 +291,14 @@ export function formatReport(r: ReplayReport): string {
   }
   const s = r.stats;
   out.push(
-    `  final: nr_alloc ${s.nrAlloc} nr_dealloc ${s.nrDealloc} nr_cur_alloc ${s.nrCurAlloc} nr_max_alloc ${s.nrMaxAlloc} ` +
-      `nr_chunks ${s.nrChunks} nr_max_chunks ${s.nrMaxChunks} min/max alloc ${s.minAllocSize}/${s.maxAllocSize} empty_pop_pages ${s.emptyPopPages}`,
+    `  final: nr_alloc ${s.nrAlloc} nr_dealloc ${s.nrDealloc} nr_cur_alloc ${s.nrCurAlloc} nr_max_alloc ${s.nrMaxAlloc}`,
+    `    nr_chunks ${s.nrChunks} nr_max_chunks ${s.nrMaxChunks} min/max alloc ${s.minAllocSize}/${s.maxAllocSize} empty_pop_pages ${s.emptyPopPages}`,
   );
   for (const c of s.chunks) {
     out.push(`    chunk ${c.kind.padEnd(13)} slot ${String(c.slot).padStart(2)}: free ${c.freeBytes} contig ${c.contigBytes} allocs ${c.nrAlloc} empty_pop_pages ${c.emptyPopPages}`);
   }
-  out.push(`  sizes: ${r.sizeHistogram.map((h) => `${h.size}/${h.align}×${h.count}`).join(' ')}`);
+  // size/align×count, eight to a line: the terminal's 120 columns hold eight of the widest.
+  const sizes = r.sizeHistogram.map((h) => `${h.size}/${h.align}×${h.count}`);
+  for (let i = 0; i < sizes.length; i += SIZES_PER_LINE) out.push(`${i === 0 ? '  sizes:' : '        '} ${sizes.slice(i, i + SIZES_PER_LINE).join(' ')}`);
   return out.join('\n');
 }

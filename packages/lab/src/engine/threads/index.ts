@@ -13,11 +13,11 @@ import { runOnCpus } from '@percpu-lab/machine';
 import { attachPoint, bootPoint } from '../../boot.js';
 import { bootSnapshot, collectPoint } from '../../metrics/collect.js';
 import { deriveWorkNs } from '../../workloads/work-ns.js';
-import type { Engine, PointFailure, PointSpec, RawPoint } from '../engine.js';
+import type { Engine, PointSpec, RawPoint } from '../engine.js';
 import { parkedBytes, runControlInit } from './control.js';
 import type { ThreadsCpuResult, ThreadsJobArgs } from './job.js';
 import { strategySource } from '../../strategies/file.js';
-import type { WarmupUsed } from '../../results/schema.js';
+import type { PointFailure, WarmupUsed } from '../../results/schema.js';
 import { pointDisturbance } from './disturbance.js';
 import { WARMUP_RULE, type CpuWarmup } from './warmup.js';
 

@@ -4,7 +4,7 @@
 // of a CPU sum to its clock.
 import { MAX_LOCK_CLASSES } from '@percpu-lab/machine';
 import { SPLIT_PARTS, type SplitPart } from '../../cost-model/index.js';
-import type { LifetimeSplit } from '../engine.js';
+import type { LifetimeSplit } from '../../results/schema.js';
 
 /** One CPU's booked time: the parts, then the wait of each lock class id. */
 export class TimeSplit {
