@@ -110,7 +110,8 @@ async function unitsAt(o: CalibrateOptions, flags: RunFlags, workNs: number, kin
 
 export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   mkdirSync(o.scratchDir, { recursive: true });
-  const common = { workload: 'doexec', strategy: o.strategies.join(','), seed: '1' };
+  // The mm path alone: the calibrated profile prices no exec path (the threads engine's work phase stands in for it).
+  const common = { workload: 'doexec', strategy: o.strategies.join(','), seed: '1', binary: 'none' };
   const derived = await resolveDerivedWork(o.runner, common, o.work, o.footprints);
   for (const [f, w] of derived) o.log(`derived work-ns ${w}${f === null ? '' : ` at footprint ${f}`} (threads engine, 1 CPU, baseline)`);
 

@@ -93,7 +93,7 @@ async function run(argv: string[], runner: ScenarioRunner): Promise<number> {
   const strategies = (values.strategy ?? listStrategies().map((s) => s.name).join(',')).split(',').map((s) => s.trim());
   const oversubscribedCpus = cores + 1;
   await preflight(operatingPoints(work, footprints, [...cpus, oversubscribedCpus]).map((p) =>
-    ({ workload: 'doexec', strategy: strategies.join(','), cpus: String(p.cpus), engine: 'virtual', profile, ...footprintFlags(p.footprint) })));
+    ({ workload: 'doexec', strategy: strategies.join(','), cpus: String(p.cpus), engine: 'virtual', profile, binary: 'none', ...footprintFlags(p.footprint) })));
 
   const log = (l: string) => process.stderr.write(`${l}\n`);
   const loadBefore = loadavg()[0]!;

@@ -4,6 +4,7 @@
 // contended locks, percpu memory and the post-run checks. Up to 8 CPUs a
 // point shows every CPU's throughput; beyond, their min / median / max
 // (every CPU's figure stays in result.json).
+import { BINARY_IMAGES, type BinaryKind } from '@percpu-lab/mm';
 import type { ResultPoint, RunResult } from '../results/schema.js';
 import { spreadOf } from '../stats/median.js';
 import { textTable, type Cell } from './table.js';
@@ -20,11 +21,21 @@ function header(r: RunResult): string[] {
   ];
   lines.push(`machine: ${machineLine(s)}; busy CPUs per point: ${s.cpus.join(', ')}`);
   if (r.workNs !== null) lines.push(r.workNs.derived ? r.workNs.derivation.join('\n') : `work-ns ${r.workNs.value} (given)`);
-  if (r.workFootprint != null) lines.push(`work footprint ${r.workFootprint > 0 ? `${bytes(r.workFootprint)} written per cycle besides work-ns` : '0 (pure ALU work phase)'}`);
+  if (s.binary != null) {
+    lines.push(s.binary === 'none' ? 'binary: none (the mm path alone; the work phase stands in for exec)' : `binary: ${s.binary} (each process execs it: ${binaryLine(s.binary)})`);
+  }
+  if (r.workFootprint != null) lines.push(`work footprint ${r.workFootprint > 0 ? `${bytes(r.workFootprint)} written per cycle besides work-ns` : '0'}`);
   if (r.oversubscription !== '') lines.push(r.oversubscription);
   const files = new Map(r.points.filter((p) => p.strategySource !== null).map((p) => [p.strategy, p.strategySource!]));
   for (const [name, src] of files) lines.push(`strategy ${name} loaded from ${src.path} (sha256 ${src.sha256.slice(0, 12)})`);
   return lines;
+}
+
+/** What an image is, in a few words. */
+function binaryLine(kind: BinaryKind): string {
+  const image = BINARY_IMAGES[kind];
+  const shared = image.files.filter((f) => f.shared).map((f) => f.name);
+  return `${image.vmas.length} mappings, ${image.syscalls} system calls${shared.length > 0 ? `, ${shared.join(', ')} shared by all` : ', a copy per process'}`;
 }
 
 /** "192 possible CPUs: 2 sockets x 48 cores x 2 threads". */

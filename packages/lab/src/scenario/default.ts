@@ -41,9 +41,9 @@ export const BENCH_CASES: readonly BenchCase[] = [
     rounds: 1,
   },
   {
-    title: `doexec, allocator-heavy (--work-ns ${ALLOCATOR_HEAVY_WORK_NS} --work-footprint 0)`,
+    title: `doexec, allocator-heavy (--binary none --work-ns ${ALLOCATOR_HEAVY_WORK_NS} --work-footprint 0)`,
     input: {
-      workload: 'doexec', warmup: ALLOCATOR_HEAVY_WARMUP_OPS, workNs: ALLOCATOR_HEAVY_WORK_NS, workFootprint: 0,
+      workload: 'doexec', warmup: ALLOCATOR_HEAVY_WARMUP_OPS, binary: 'none', workNs: ALLOCATOR_HEAVY_WORK_NS, workFootprint: 0,
     },
     rounds: ALLOCATOR_HEAVY_ROUNDS,
   },
@@ -58,6 +58,6 @@ export const BENCH_CASES: readonly BenchCase[] = [
  */
 export const HOST_CHECK: BenchCase = {
   title: 'host check: 1 vs 2 CPUs of nearly pure local work',
-  input: { workload: 'doexec', cpus: [1, 2], strategies: ['slab-dtor'], duration: 0.75, warmup: 2000, workNs: 200_000 },
+  input: { workload: 'doexec', cpus: [1, 2], strategies: ['slab-dtor'], duration: 0.75, warmup: 2000, workNs: 200_000, binary: 'none' },
   rounds: 1,
 };

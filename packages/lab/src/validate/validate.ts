@@ -53,7 +53,8 @@ export interface Validation {
 }
 
 export async function validate(o: ValidateOptions): Promise<Validation> {
-  const common = { workload: 'doexec', strategy: o.strategies.join(','), seed: '1', ops: String(o.ops) };
+  // The mm path alone, as calibrate measured it: the engines compare on the same work.
+  const common = { workload: 'doexec', strategy: o.strategies.join(','), seed: '1', ops: String(o.ops), binary: 'none' };
   const derived = await resolveDerivedWork(o.runner, common, o.work, o.footprints);
   const points = operatingPoints(o.work, o.footprints, [...o.cpus, o.oversubscribedCpus]);
   const rows: ValidationRow[] = [];
