@@ -87,7 +87,6 @@ export type CostKind =
   | 'iMmapTreeLevel' // one level of an i_mmap interval-tree insert or removal
   | 'lruFolio' // one folio onto or off an LRU list under lru_lock
   | 'listOp' // one list_add / list_del under a lock
-  | 'irqSaveRestore' // local_irq_save + local_irq_restore around a spinlock
   | 'slabObject' // a slab object allocated and freed that the model does not keep
   | 'pathComponent' // one component of an RCU path walk
   | 'fileOpen' // a file opened and finally put, besides its walk

@@ -41,7 +41,6 @@ export const KIND_PRICES: { readonly [K in CostKind]: KindPrice } = {
   iMmapTreeLevel: { price: 'iMmapTreeLevelNs', part: 'exec' },
   lruFolio: { price: 'lruFolioNs', part: 'exec' },
   listOp: { price: 'listOpNs', part: 'exec' },
-  irqSaveRestore: { price: 'irqSaveRestoreNs', part: 'exec' },
   slabObject: { price: 'slabObjectNs', part: 'exec' },
   pathComponent: { price: 'pathComponentNs', part: 'exec' },
   fileOpen: { price: 'fileOpenNs', part: 'exec' },

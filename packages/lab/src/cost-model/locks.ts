@@ -6,11 +6,22 @@
 //   - a mutex waiter whose wait is longer than mutexSpinWindowNs sleeps and
 //     is woken (mutexSleepWakeNs) instead of spinning; a spinlock waiter
 //     always spins.
+//   - a spinlock the kernel takes with spin_lock_irqsave also pays
+//     local_irq_save and local_irq_restore (irqSaveRestoreNs) with its
+//     operations;
 // The allocator's own locks are booked to the percpu part of the time split,
 // every other lock's operations to `other`.
 import { PCPU_LOCK_CLASSES } from '@percpu-lab/percpu';
 import { PART_OTHER, PART_PERCPU } from './parts.js';
 import type { CostProfile } from './profile.js';
+
+/**
+ * Lock classes the 6.12 code takes with spin_lock_irqsave / _irqrestore
+ * (mm/percpu.c pcpu_alloc and free_percpu, lib/percpu_counter.c, mm/swap.c
+ * folio_lruvec_lock_irqsave, mm/page_alloc.c rmqueue_bulk and
+ * free_pcppages_bulk). pgd_lock and mm_list.lock are plain spin_lock.
+ */
+const IRQSAVE_CLASSES = ['pcpu_lock', 'percpu_counters_lock', 'percpu_counter->lock', 'lruvec->lru_lock', 'zone->lock'];
 
 export interface LockPrices {
   readonly lockNs: number;
@@ -26,7 +37,7 @@ export interface LockPrices {
 
 export function lockPrices(profile: CostProfile, mutex: boolean, className: string): LockPrices {
   return {
-    lockNs: mutex ? profile.mutexLockNs : profile.spinLockNs,
+    lockNs: (mutex ? profile.mutexLockNs : profile.spinLockNs) + (IRQSAVE_CLASSES.includes(className) ? profile.irqSaveRestoreNs : 0),
     unlockNs: mutex ? profile.mutexUnlockNs : profile.spinUnlockNs,
     dataLines: profile.lockDataLinesByClass[className] ?? profile.lockDataLines,
     part: PCPU_LOCK_CLASSES.includes(className) ? PART_PERCPU : PART_OTHER,

@@ -225,8 +225,8 @@ export class Lru {
     return pageToNid(this.m, folio);
   }
 
+  /** folio_lruvec_lock_irqsave (the irq save is priced with the lock's class). */
   private lockLruvec(cpu: Cpu, node: number): void {
-    cpu.cost('irqSaveRestore', 1);
     this.lruLocks[node]!.lock(cpu);
   }
 
