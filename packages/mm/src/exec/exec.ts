@@ -29,12 +29,12 @@
 //               lru_gen_del_mm and set_mm_exe_file(NULL); mmdrop follows.
 //
 // Shared between CPUs (one process per CPU, one memcg, one uid): the
-// lruvec of each node (lru_lock), the memcg's mm_list (mm_list.lock), a
-// shared library's i_mmap_rwsem, and atomics on lines every CPU writes —
-// binfmt_lock's reader count, the init_user_ns refcount, the user's
-// user_struct, ucounts and group_info refcounts, the memcg's page
-// counters, the vDSO page, a shared file's inode, dentry and page-cache
-// folios. pgd_lock and the percpu locks belong to the mm path.
+// lruvec of each node (lru_lock, lru.ts), the memcg's mm_list
+// (mm_list.lock, lru.ts), a shared library's i_mmap_rwsem (mapping.ts),
+// and atomics on lines every CPU writes (shared-lines.ts, memcg.ts's page
+// counters, a shared file's inode, dentry and page-cache folios).
+// pgd_lock and the percpu locks belong to the mm path. Faults are
+// fault.ts's, the teardown exit-mmap.ts's, the places layout.ts's.
 // Private, priced by the profile and not modelled further: the system-call
 // and exception entries, path walks, credentials, ELF header reads, VMA and
 // slab work, fault bodies, zaps, the CR3 switch, sched_exec on a pinned
@@ -42,44 +42,21 @@
 // Left out: sched_exec migration (doexec is pinned), binfmt_misc, LSM
 // hooks beyond the credentials' blob, the perf/audit/fsnotify hooks
 // (static keys off), huge pages, swap.
-import { CACHE_LINE, PAGE_SIZE, PageAllocator, struct, type Cpu, type Kernel, type KernelMemory } from '@percpu-lab/machine';
-import { MM_ANONPAGES, MM_FILEPAGES, MmStruct } from '../mm-struct.js';
+import { CACHE_LINE, PAGE_SIZE, PageAllocator, type Cpu, type Kernel } from '@percpu-lab/machine';
+import { MM_FILEPAGES, MmStruct } from '../mm-struct.js';
 import type { MmOps } from '../strategy.js';
-import { BINARY_IMAGES, STACK_PAGES, type BinaryImage, type BinaryKind, type VmaSpec } from './image.js';
+import { exitMmap } from './exit-mmap.js';
+import { Faults } from './fault.js';
+import { BINARY_IMAGES, type BinaryImage, type BinaryKind, type FileSpec, type VmaSpec } from './image.js';
+import { layoutImage, STACK_PAGES, STACK_RND_PAGES, STACK_TOP_MAX } from './layout.js';
 import { Lru, lruBoot, lruBootBytes } from './lru.js';
-import { Mapping, mappingBoot, mappingBootBytes, UNLINK_BATCH } from './mapping.js';
+import { Mapping, mappingBoot, mappingBootBytes } from './mapping.js';
 import { MemcgCharge, memcgBoot, memcgBootBytes } from './memcg.js';
-import { PageTables, PTE_ANON, PTE_PRESENT } from './pgtable.js';
+import type { ExecParts } from './parts.js';
+import { PageTables } from './pgtable.js';
+import { ExecShared, SharedLines, sharedLinesBoot } from './shared-lines.js';
 import { Vma, vmaBoot, Vmas } from './vma.js';
 
-/** Lines every exec'ing CPU writes with atomics (see the header). */
-export const ExecShared = struct('exec_shared_lines', {
-  /** binfmt_lock (rwlock_t): readers add to and subtract from its count. */
-  binfmtLock: { bytes: CACHE_LINE, align: CACHE_LINE },
-  /** init_user_ns.ns.count: get_user_ns in mm_init and prepare_creds, put at __mmdrop and put_cred_rcu. */
-  initUserNs: { bytes: CACHE_LINE, align: CACHE_LINE },
-  /** The uid's user_struct, ucounts and the session's group_info refcounts (prepare_creds / put_cred_rcu). */
-  userStruct: { bytes: CACHE_LINE, align: CACHE_LINE },
-  ucounts: { bytes: CACHE_LINE, align: CACHE_LINE },
-  groupInfo: { bytes: CACHE_LINE, align: CACHE_LINE },
-  /** The vDSO's struct page: every process maps the same kernel page. */
-  vdsoPage: { bytes: CACHE_LINE, align: CACHE_LINE },
-});
-
-/** search_binary_handler: read_lock/read_unlock pairs on binfmt_lock for misc, script and elf, and the final unlock. */
-const BINFMT_LOCK_RMWS = 8;
-/** The user-space end of the stack: STACK_TOP_MAX on x86-64 (TASK_SIZE_MAX). */
-const STACK_TOP_MAX = 0x7ffffffff000;
-/** randomize_stack_top: up to 16 GiB below STACK_TOP (22 bits of pages). */
-const STACK_RND_PAGES = 2 ** 22;
-/** The mmap area's top sits below the stack's 8 MiB rlimit and the randomisation gap, down to mmap_rnd_bits = 28 bits of pages lower. */
-const MMAP_GAP = 16 * 2 ** 30 + 8 * 2 ** 20 + 2 ** 20;
-const MMAP_RND_PAGES = 2 ** 28;
-/** ET_EXEC's link address and ELF_ET_DYN_BASE for PIE. */
-const EXEC_BASE = 0x400000;
-const ET_DYN_BASE = 0x555555554000;
-/** arch_randomize_brk: within 1 GiB above the end of bss. */
-const BRK_RND_PAGES = 2 ** 18;
 /** fault_around_bytes: a read fault maps up to 16 pages around the address. */
 const FAULT_AROUND_PAGES = 16;
 
@@ -96,7 +73,7 @@ export function execBoot(kernel: Kernel, kind: BinaryKind): void {
   lruBoot(kernel);
   memcgBoot(kernel);
   vmaBoot(kernel);
-  kernel.defineSymbol('exec_shared', kernel.memblockAlloc(ExecShared.size, CACHE_LINE));
+  sharedLinesBoot(kernel);
   const table = kernel.memblockAlloc(4 * image.files.length * kernel.nrCpus, CACHE_LINE);
   for (const [i, f] of image.files.entries()) {
     const one = f.shared ? mappingBoot(kernel, f.pages, true) : 0;
@@ -105,7 +82,7 @@ export function execBoot(kernel: Kernel, kind: BinaryKind): void {
   kernel.defineSymbol(`exec_files:${kind}`, table);
 }
 
-/** A VMA of this cycle, the spec it came from and where the layout put it. */
+/** A VMA of this cycle and the spec it came from. */
 interface LiveVma {
   vma: number;
   spec: VmaSpec;
@@ -113,41 +90,41 @@ interface LiveVma {
 
 /** The exec cycle of one CPU's process. */
 export class Exec {
-  private readonly m: KernelMemory;
-  private readonly pages: PageAllocator;
-  private readonly tables: PageTables;
-  private readonly vmas: Vmas;
-  private readonly lru: Lru;
-  private readonly memcg: MemcgCharge;
-  private readonly files: Mapping[];
-  private readonly shared: number;
+  private readonly p: ExecParts;
+  private readonly faults: Faults;
   private readonly image: BinaryImage;
   /** This cycle's VMAs; the stack's. */
   private live: LiveVma[] = [];
   private stack = 0;
   /** Where this cycle's layout puts each of the image's VMAs. */
-  private readonly starts: number[];
-  /** Pages this cycle's mm has in its rss counters (file and anonymous): what add_mm_counter added and not yet took back. */
-  rssPages = 0;
+  private starts: number[] = [];
 
-  constructor(kernel: Kernel, private readonly cpu: Cpu, private readonly ops: MmOps, kind: BinaryKind) {
-    this.m = kernel.mem;
+  constructor(kernel: Kernel, private readonly cpu: Cpu, ops: MmOps, kind: BinaryKind) {
     this.image = BINARY_IMAGES[kind];
-    this.pages = new PageAllocator(kernel);
-    this.tables = new PageTables(kernel, this.pages);
-    this.vmas = new Vmas(kernel);
-    this.lru = new Lru(kernel, this.pages);
-    this.memcg = new MemcgCharge(kernel);
-    this.shared = kernel.symbol('exec_shared');
+    const m = kernel.mem;
+    const pages = new PageAllocator(kernel);
     const table = kernel.symbol(`exec_files:${kind}`) >> 2;
     const n = this.image.files.length;
-    this.files = this.image.files.map((_, i) => new Mapping(kernel, this.m.i32[table + cpu.id * n + i]!));
-    this.starts = new Array<number>(this.image.vmas.length).fill(0);
+    this.p = {
+      cpu, ops, m, pages,
+      tables: new PageTables(kernel, pages),
+      vmas: new Vmas(kernel),
+      lru: new Lru(kernel, pages),
+      memcg: new MemcgCharge(kernel),
+      lines: new SharedLines(kernel, cpu),
+      files: this.image.files.map((_, i) => new Mapping(kernel, m.i32[table + cpu.id * n + i]!)),
+    };
+    this.faults = new Faults(this.p);
+  }
+
+  /** Pages this cycle's mm has in its rss counters. */
+  get rssPages(): number {
+    return this.faults.rssPages;
   }
 
   /** __bprm_mm_init(): the one-page stack VMA at the top of the new mm; false when memory ran out. */
   bprmMmInit(mm: number): boolean {
-    this.stack = this.vmas.vmaCreate(this.cpu, mm, STACK_TOP_MAX - PAGE_SIZE, STACK_TOP_MAX, 0, 0);
+    this.stack = this.p.vmas.vmaCreate(this.cpu, mm, STACK_TOP_MAX - PAGE_SIZE, STACK_TOP_MAX, 0, 0);
     return this.stack !== 0;
   }
 
@@ -157,39 +134,40 @@ export class Exec {
     cpu.cost('syscall', 1);
     cpu.cost('slabObject', image.slabObjects);
     cpu.cost('pathComponent', image.pathComponents);
-    this.forFiles((f, spec) => spec.execOpened === true && f === this.files[0], (f) => this.openFile(f, true));
-    this.credsGet();
+    this.openFile(this.p.files[0]!, true);
+    cpu.cost('creds', 1);
+    this.p.lines.creds(1);
     cpu.cost('mmCidExec', 1);
     cpu.cost('schedExec', 1);
     cpu.cost('kernelRead', image.headerReads);
-    for (let i = 0; i < BINFMT_LOCK_RMWS / 2; i++) {
-      this.sharedAdd(ExecShared.binfmtLock.addr(this.shared), 1);
-      this.sharedAdd(ExecShared.binfmtLock.addr(this.shared), -1);
-    }
+    this.p.lines.binfmtWalk();
     // copy_strings: the argument page, faulted through get_user_pages_remote.
-    return this.anonFault(mm, STACK_TOP_MAX - PAGE_SIZE, true, false);
+    return this.faults.anonFault(mm, STACK_TOP_MAX - PAGE_SIZE, true, false);
   }
 
   /** begin_new_exec and the rest of load_elf_binary, to the return to user space; false when memory ran out. */
   execMap(mm: number): boolean {
-    const { cpu, image } = this;
-    this.files[0]!.writeAccess(cpu, true);
+    const { cpu, image, p } = this;
+    // set_mm_exe_file: the new mm denies writers of the binary too.
+    p.files[0]!.writeAccess(cpu, true);
     cpu.cost('cr3Switch', 1);
-    this.ops.mmInitCid(cpu, mm);
-    this.lru.lruGenAddMm(cpu, MmStruct.lruGenList.addr(mm));
-    this.credsPut();
+    p.ops.mmInitCid(cpu, mm);
+    p.lru.lruGenAddMm(cpu, MmStruct.lruGenList.addr(mm));
+    // commit_creds: the old credentials go (put_cred_rcu).
+    p.lines.creds(-1);
     if (!this.setupArgPages(mm)) return false;
-    this.layout();
+    this.starts = layoutImage(image, this.stackTop(), (n) => this.randomPages(n));
     this.live = [];
-    // load_elf_interp: ld.so is opened and mapped by the kernel too.
-    this.forFiles((f, spec) => spec.execOpened === true && f !== this.files[0], (f) => this.openFile(f, true));
+    // load_elf_interp: ld.so is opened and mapped by the kernel too, then allowed writers again.
+    const interp = this.files((spec, i) => spec.execOpened === true && i > 0);
+    for (const f of interp) this.openFile(f, true);
     for (const [i, spec] of image.vmas.entries()) if (spec.runtime !== true && !this.mapVma(mm, i)) return false;
-    this.forFiles((f, spec) => spec.execOpened === true && f !== this.files[0], (f) => f.writeAccess(cpu, false));
+    for (const f of interp) f.writeAccess(cpu, false);
     // create_elf_tables writes argc, argv and auxv below the strings: one more stack page.
-    if (!this.anonFault(mm, this.stackTop() - 2 * PAGE_SIZE, false, false)) return false;
+    if (!this.faults.anonFault(mm, this.stackTop() - 2 * PAGE_SIZE, false, false)) return false;
     cpu.cost('mmCidExec', 1);
     // free_bprm: do_close_execat.
-    this.files[0]!.writeAccess(cpu, false);
+    p.files[0]!.writeAccess(cpu, false);
     return true;
   }
 
@@ -199,70 +177,28 @@ export class Exec {
     cpu.cost('userInstruction', image.userInstructions);
     cpu.cost('syscall', image.syscalls - 1);
     // The loader's opens (a dynamic binary's libc and ld.so.cache).
-    this.forFiles((_, spec) => spec.opened && spec.execOpened !== true, (f) => this.openFile(f, false));
+    for (const f of this.files((spec) => spec.opened && spec.execOpened !== true)) this.openFile(f, false);
     for (const [i, spec] of image.vmas.entries()) if (spec.runtime === true && !this.mapVma(mm, i)) return false;
     for (const v of this.live) if (!this.faultIn(mm, v)) return false;
     for (const v of this.live) if (v.spec.relro === true && !this.relroSplit(mm, v)) return false;
     for (const v of this.live) if (v.spec.transient === true) this.unmapVma(mm, v);
-    this.live = this.live.filter((l) => l.spec.transient !== true);
     // The final fput of every file this cycle opened runs as task work on a later way out of the kernel.
-    this.forFiles((_, spec) => spec.opened, (f) => this.closeFile(f));
+    for (const f of this.files((spec) => spec.opened)) this.closeFile(f);
     // The stack page the program's own frames reach.
-    return this.anonFault(mm, this.stackTop() - 3 * PAGE_SIZE, false, false);
+    return this.faults.anonFault(mm, this.stackTop() - 3 * PAGE_SIZE, false, false);
   }
 
-  /** exit_mmap() and the rest of __mmput before the mm's last reference goes. */
+  /** exit_mmap() and the rest of __mmput before the mm's last reference goes (exit-mmap.ts). */
   exitMmap(mm: number): void {
-    const { cpu, m } = this;
-    this.lru.lruAddDrain(cpu);
-    const vmas = this.vmas.list(mm);
-    // unmap_vmas into one mmu_gather: page-cache references and anonymous folios, in address order.
-    const anon: number[] = [];
-    const anonAt: number[] = [];
-    let entries = 0;
-    for (const vma of vmas) {
-      const mapping = this.mappingOf(Vma.file.get(m, vma));
-      const first = entries;
-      let file = 0;
-      this.tables.zapRange(mm, Vma.vmStart.get(m, vma), Vma.vmEnd.get(m, vma), (target, isAnon) => {
-        if (isAnon) {
-          anon.push(target);
-          anonAt.push(entries);
-        } else {
-          this.dropFilePage(target, mapping);
-          file++;
-        }
-        entries++;
-      });
-      cpu.cost('pteZap', entries - first);
-      if (file > 0) this.addRss(mm, MM_FILEPAGES, -file);
-    }
-    if (anon.length > 0) this.addRss(mm, MM_ANONPAGES, -anon.length);
-    // tlb_finish_mmu: the gather's references dropped, anonymous folios freed under lru_lock.
-    this.lru.foliosPutRefs(cpu, anon, anonAt, entries);
-    this.memcg.unchargeFolios(cpu, anon.length);
-    // free_pgtables: each file's contiguous VMAs leave its i_mmap in batches of up to 8.
-    this.unlinkFileVmas(vmas);
-    for (const vma of vmas) this.tables.freeRange(cpu, mm, Vma.vmStart.get(m, vma), Vma.vmEnd.get(m, vma));
-    for (const vma of vmas) this.vmas.vmaDestroy(cpu, vma);
-    this.lru.lruGenDelMm(cpu, MmStruct.lruGenList.addr(mm));
-    // set_mm_exe_file(mm, NULL).
-    this.files[0]!.writeAccess(cpu, false);
+    exitMmap(this.p, this.faults, mm);
     this.live = [];
     this.stack = 0;
-    this.rssPages = 0;
+    this.faults.rssPages = 0;
   }
 
-  // ---- the steps' parts ----
-
-  /** add_mm_counter(), and the program's own count of what the counters hold. */
-  private addRss(mm: number, member: number, pages: number): void {
-    this.ops.addMmCounter(this.cpu, mm, member, pages);
-    this.rssPages += pages;
-  }
-
-  private forFiles(pick: (f: Mapping, spec: BinaryImage['files'][number]) => boolean, fn: (f: Mapping) => void): void {
-    for (const [i, f] of this.files.entries()) if (pick(f, this.image.files[i]!)) fn(f);
+  /** The image's files whose spec `pick` accepts. */
+  private files(pick: (spec: FileSpec, i: number) => boolean): Mapping[] {
+    return this.p.files.filter((_, i) => pick(this.image.files[i]!, i));
   }
 
   /**
@@ -286,31 +222,8 @@ export class Exec {
     f.readCount(this.cpu, -1);
   }
 
-  /** prepare_creds: references on the namespace's, the uid's and the session's shared objects. */
-  private credsGet(): void {
-    this.cpu.cost('creds', 1);
-    for (const line of this.credLines()) this.sharedAdd(line, 1);
-  }
-
-  /** commit_creds → put_cred_rcu of the old credentials: the same references dropped. */
-  private credsPut(): void {
-    for (const line of this.credLines()) this.sharedAdd(line, -1);
-  }
-
-  private credLines(): number[] {
-    const s = this.shared;
-    return [ExecShared.initUserNs.addr(s), ExecShared.userStruct.addr(s), ExecShared.ucounts.addr(s), ExecShared.groupInfo.addr(s)];
-  }
-
-  /** One atomic add on a line every CPU writes. */
-  private sharedAdd(line: number, delta: number): void {
-    Atomics.add(this.m.i32, line >> 2, delta);
-    this.cpu.cost('atomic', 1);
-    this.cpu.touchShared(line, 4);
-  }
-
   private stackTop(): number {
-    return Vma.vmEnd.get(this.m, this.stack);
+    return Vma.vmEnd.get(this.p.m, this.stack);
   }
 
   private randomPages(n: number): number {
@@ -323,54 +236,25 @@ export class Exec {
    * 128 KiB.
    */
   private setupArgPages(mm: number): boolean {
+    const { cpu, m, tables } = this.p;
     const top = STACK_TOP_MAX - this.randomPages(STACK_RND_PAGES);
     const from = STACK_TOP_MAX - PAGE_SIZE;
     if (top !== STACK_TOP_MAX) {
-      if (!this.tables.movePageTables(this.cpu, mm, from, top - PAGE_SIZE, PAGE_SIZE)) return false;
-      this.tables.freeRange(this.cpu, mm, from, STACK_TOP_MAX);
+      if (!tables.movePageTables(cpu, mm, from, top - PAGE_SIZE, PAGE_SIZE)) return false;
+      tables.freeRange(cpu, mm, from, STACK_TOP_MAX);
     }
-    Vma.vmStart.set(this.m, this.stack, top - STACK_PAGES * PAGE_SIZE);
-    Vma.vmEnd.set(this.m, this.stack, top);
-    this.cpu.cost('vmaCreate', 1);
+    Vma.vmStart.set(m, this.stack, top - STACK_PAGES * PAGE_SIZE);
+    Vma.vmEnd.set(m, this.stack, top);
+    cpu.cost('vmaCreate', 1);
     return true;
-  }
-
-  /**
-   * Where this cycle's VMAs go: the image at its (random, for PIE) base,
-   * each segment after the one before; the brk heap within 1 GiB after the
-   * image; objects in the mmap area top-down from its random base below the
-   * stack, each object's segments together.
-   */
-  private layout(): void {
-    const { image } = this;
-    let cursor = 0;
-    let mmapTop = this.stackTop() - MMAP_GAP - this.randomPages(MMAP_RND_PAGES);
-    for (const [i, spec] of image.vmas.entries()) {
-      const len = spec.pages * PAGE_SIZE;
-      switch (spec.at) {
-        case 'image': cursor = image.fixedBase ? EXEC_BASE : ET_DYN_BASE + this.randomPages(MMAP_RND_PAGES >> 8); break;
-        case 'heap': cursor += this.randomPages(BRK_RND_PAGES); break;
-        case 'mmap': {
-          // The object: this VMA and the 'next' ones after it.
-          let size = len;
-          for (let j = i + 1; j < image.vmas.length && image.vmas[j]!.at === 'next'; j++) size += image.vmas[j]!.pages * PAGE_SIZE;
-          mmapTop -= size;
-          cursor = mmapTop;
-          break;
-        }
-        case 'next': break;
-      }
-      this.starts[i] = cursor;
-      cursor += len;
-    }
   }
 
   /** Map the image's VMA `i` where the layout put it (elf_map / vm_brk_flags / the loader's mmap / brk). */
   private mapVma(mm: number, i: number): boolean {
     const spec = this.image.vmas[i]!;
     const start = this.starts[i]!;
-    const mapping = spec.file >= 0 ? this.files[spec.file]! : null;
-    const vma = this.vmas.vmaCreate(this.cpu, mm, start, start + spec.pages * PAGE_SIZE, mapping?.addr ?? 0, spec.pgoff);
+    const mapping = spec.file >= 0 ? this.p.files[spec.file]! : null;
+    const vma = this.p.vmas.vmaCreate(this.cpu, mm, start, start + spec.pages * PAGE_SIZE, mapping?.addr ?? 0, spec.pgoff);
     if (vma === 0) return false;
     if (mapping !== null) {
       mapping.vmaLinkFile(this.cpu, vma);
@@ -384,133 +268,51 @@ export class Exec {
   /** The faults the new image takes in one VMA. */
   private faultIn(mm: number, v: LiveVma): boolean {
     const { spec } = v;
-    const start = Vma.vmStart.get(this.m, v.vma);
-    const mapping = spec.file >= 0 ? this.files[spec.file]! : null;
+    const start = Vma.vmStart.get(this.p.m, v.vma);
+    const mapping = spec.file >= 0 ? this.p.files[spec.file]! : null;
     // Read faults: fault-around maps the cached pages of a 16-page window.
     let mapped = 0;
     for (let f = 0; f < spec.readFaults; f++) {
       const n = Math.min(FAULT_AROUND_PAGES, Math.ceil((spec.mappedPages - mapped) / (spec.readFaults - f)));
-      if (!this.fileFault(mm, start, mapped, n, mapping, spec.pgoff)) return false;
+      if (!this.faults.fileFault(mm, start, mapped, n, mapping, spec.pgoff)) return false;
       mapped += n;
     }
     // Copy-on-write faults on the first pages, then zero-fill faults on the pages after them.
     for (let f = 0; f < spec.cowFaults; f++) {
-      if (!this.anonFault(mm, start + (f % spec.pages) * PAGE_SIZE, f === 0, true)) return false;
+      if (!this.faults.anonFault(mm, start + (f % spec.pages) * PAGE_SIZE, f === 0, true)) return false;
     }
     for (let f = 0; f < spec.zeroFaults; f++) {
-      if (!this.anonFault(mm, start + ((spec.cowFaults + f) % spec.pages) * PAGE_SIZE, f === 0 && spec.cowFaults === 0, false)) return false;
+      if (!this.faults.anonFault(mm, start + ((spec.cowFaults + f) % spec.pages) * PAGE_SIZE, f === 0 && spec.cowFaults === 0, false)) return false;
     }
-    return true;
-  }
-
-  /** do_read_fault → filemap_map_pages: `n` page-cache pages from `first` mapped; false when a table page cannot be had. */
-  private fileFault(mm: number, start: number, first: number, n: number, mapping: Mapping | null, pgoff: number): boolean {
-    const { cpu } = this;
-    cpu.cost('pageFault', 1);
-    cpu.cost('fileFault', 1);
-    cpu.cost('filePte', n);
-    const vdso = ExecShared.vdsoPage.addr(this.shared);
-    const mapped = this.tables.pteRangeAlloc(cpu, mm, start + first * PAGE_SIZE, n, (pte, i) => {
-      if (mapping === null) {
-        // The vDSO: special_mapping_fault → vdso_fault maps the kernel's page (a reference and a mapping).
-        this.sharedAdd(vdso, 1);
-        this.sharedAdd(vdso, 1);
-        this.tables.setPte(pte, vdso, false);
-      } else this.tables.setPte(pte, mapping.folio(pgoff + first + i), false);
-    });
-    if (!mapped) return false;
-    if (mapping !== null) mapping.mapPages(cpu, pgoff + first, n);
-    this.addRss(mm, MM_FILEPAGES, n);
-    return true;
-  }
-
-  /** A zapped or replaced file PTE: the page-cache folio's mapping and reference dropped (the vDSO's page when no file). */
-  private dropFilePage(target: number, mapping: Mapping | null): void {
-    if (mapping === null) {
-      this.sharedAdd(ExecShared.vdsoPage.addr(this.shared), -1);
-      this.sharedAdd(ExecShared.vdsoPage.addr(this.shared), -1);
-    } else mapping.unmapPages(this.cpu, mapping.pageIndexOf(target), 1);
-  }
-
-  /**
-   * An anonymous folio at `va`: zero-filled (do_anonymous_page), or a copy
-   * of the file page there (do_cow_fault, wp_page_copy); charged to the
-   * memcg, into this CPU's lru_add batch, counted in MM_ANONPAGES.
-   * `firstTouch`: the VMA's anon_vma is set up first.
-   */
-  private anonFault(mm: number, va: number, firstTouch: boolean, cow: boolean): boolean {
-    const { cpu } = this;
-    const pte = this.tables.pteAlloc(cpu, mm, va);
-    if (pte === -1) return false;
-    const addr = this.pages.allocPages(cpu, 0, false);
-    if (addr === 0) return false;
-    cpu.cost('pageFault', 1);
-    cpu.cost(cow ? 'cowFault' : 'anonFault', 1);
-    if (firstTouch) cpu.cost('anonVmaPrepare', 1);
-    const old = this.tables.pteValue(pte);
-    if (old !== 0) {
-      // A present file page is replaced by its private copy.
-      const target = old & ~(PTE_PRESENT | PTE_ANON);
-      this.dropFilePage(target, this.files.find((f) => f.pageIndexOf(target) !== -1) ?? null);
-      this.addRss(mm, MM_FILEPAGES, -1);
-    }
-    // clear_page or copy_page: user memory this CPU writes, streamed through its caches.
-    cpu.cost('userPageByte', PAGE_SIZE);
-    cpu.touchPrivate(PAGE_SIZE);
-    this.memcg.chargeFolio(cpu);
-    const folio = this.pages.pageOf(addr);
-    this.tables.setPte(pte, folio, true);
-    this.lru.folioAddLru(cpu, folio);
-    this.addRss(mm, MM_ANONPAGES, 1);
     return true;
   }
 
   /** mprotect(RELRO): __split_vma of a data VMA, in one i_mmap_rwsem section. */
   private relroSplit(mm: number, v: LiveVma): boolean {
-    const start = Vma.vmStart.get(this.m, v.vma);
-    const end = Vma.vmEnd.get(this.m, v.vma);
+    const { m, vmas } = this.p;
+    const start = Vma.vmStart.get(m, v.vma);
+    const end = Vma.vmEnd.get(m, v.vma);
     const mid = start + Math.max(1, Math.floor(v.spec.pages / 2)) * PAGE_SIZE;
-    const mapping = this.files[v.spec.file]!;
-    const piece = this.vmas.vmaCreate(this.cpu, mm, mid, end, mapping.addr, v.spec.pgoff + (mid - start) / PAGE_SIZE);
+    const mapping = this.p.files[v.spec.file]!;
+    const piece = vmas.vmaCreate(this.cpu, mm, mid, end, mapping.addr, v.spec.pgoff + (mid - start) / PAGE_SIZE);
     if (piece === 0) return false;
-    Vma.vmEnd.set(this.m, v.vma, mid);
+    Vma.vmEnd.set(m, v.vma, mid);
     mapping.vmaAdjust(this.cpu, v.vma, [piece]);
     return true;
   }
 
   /** munmap of a transient mapping (ld.so.cache): zap, unlink, free. */
   private unmapVma(mm: number, v: LiveVma): void {
-    const mapping = this.files[v.spec.file]!;
+    const { m, tables, vmas } = this.p;
+    const mapping = this.p.files[v.spec.file]!;
     let n = 0;
-    this.tables.zapRange(mm, Vma.vmStart.get(this.m, v.vma), Vma.vmEnd.get(this.m, v.vma), (target) => {
-      this.dropFilePage(target, mapping);
+    tables.zapRange(mm, Vma.vmStart.get(m, v.vma), Vma.vmEnd.get(m, v.vma), (target) => {
+      this.faults.dropFilePage(target, mapping);
       n++;
     });
     this.cpu.cost('pteZap', n);
-    if (n > 0) this.addRss(mm, MM_FILEPAGES, -n);
+    if (n > 0) this.faults.addRss(mm, MM_FILEPAGES, -n);
     mapping.unlinkFileVmaBatch(this.cpu, [v.vma]);
-    this.vmas.vmaDestroy(this.cpu, v.vma);
-  }
-
-  /** free_pgtables' unlink_file_vma_batch: runs of VMAs of one file, up to UNLINK_BATCH per i_mmap_rwsem section. */
-  private unlinkFileVmas(vmas: readonly number[]): void {
-    let batch: number[] = [];
-    let batchFile = 0;
-    const flush = () => {
-      if (batch.length > 0) this.mappingOf(batchFile)!.unlinkFileVmaBatch(this.cpu, batch);
-      batch = [];
-    };
-    for (const vma of vmas) {
-      const file = Vma.file.get(this.m, vma);
-      if (file === 0) continue;
-      if (file !== batchFile || batch.length === UNLINK_BATCH) flush();
-      batchFile = file;
-      batch.push(vma);
-    }
-    flush();
-  }
-
-  private mappingOf(file: number): Mapping | null {
-    return file === 0 ? null : this.files.find((f) => f.addr === file) ?? null;
+    vmas.vmaDestroy(this.cpu, v.vma);
   }
 }

@@ -160,5 +160,3 @@ export const BINARY_IMAGES = { static: staticImage, dynamic: dynamicImage } as c
 export type BinaryKind = keyof typeof BINARY_IMAGES;
 export const BINARY_KINDS = Object.keys(BINARY_IMAGES) as BinaryKind[];
 
-/** The stack VMA after setup_arg_pages grew it (128 KiB). */
-export const STACK_PAGES = 32;
