@@ -25,8 +25,8 @@ test('every command: an unknown flag is one line `percpu-lab <command>: …`, ex
 test('before a command is known: `percpu-lab: …`', async () => {
   await assertOneLineUsageErrors(
     [
-      [[], /^percpu-lab: no command given/],
-      [['nosuch'], /^percpu-lab: unknown command 'nosuch'/],
+      [[], /^percpu-lab: no command given; see percpu-lab --help$/],
+      [['nosuch'], /^percpu-lab: unknown command 'nosuch'; commands are .*locks/],
       [['--frob'], /^percpu-lab: unknown option '--frob'/],
     ],
     /^percpu-lab: /,
