@@ -22,7 +22,7 @@ import { bootSnapshot, collectPoint } from '../../metrics/collect.js';
 import { instantiate } from '../../workloads/instantiate.js';
 import { deriveWorkNs } from '../../workloads/work-ns.js';
 import type { CpuRaw, Engine, PointFailure, PointSpec, RawPoint, WorkNsDerivation } from '../engine.js';
-import { checkTopology, type Topology } from './context.js';
+import { checkTopology, exactLoopsFromEnv, type Topology } from './context.js';
 import { ProfileError, VirtualConfigError, VirtualRunError } from './errors.js';
 import { loadProfile, type CostProfile } from './profile.js';
 import { createVirtualCpus, runVirtual, type VirtualRunResult } from './run.js';
@@ -48,8 +48,9 @@ function topologyOf(spec: PointSpec): Topology {
 
 async function runPoint(spec: PointSpec): Promise<RawPoint> {
   const profile = resolveProfile(spec);
+  const exactLoops = exactLoopsFromEnv();
   const kernel = bootPoint(spec);
-  const cpus = createVirtualCpus(kernel, spec.cpus, profile, topologyOf(spec), spec.seed);
+  const cpus = createVirtualCpus(kernel, spec.cpus, profile, topologyOf(spec), spec.seed, { exactLoops });
   const boot = bootSnapshot(kernel);
   // One thread hosts every CPU, as one worker would host one: one attach serves them all.
   const attached = attachPoint(kernel, spec);
@@ -96,6 +97,8 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
       profile: profile.name,
       profileOrigin: profile.origin,
       virtualSteps: result?.steps ?? null,
+      // Only the reference says so: aggregate results stay byte for byte what they were.
+      ...(exactLoops ? { loopPricing: 'exact' } : {}),
     },
   });
 }
@@ -103,7 +106,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
 async function deriveVirtualWorkNs(spec: PointSpec): Promise<WorkNsDerivation> {
   const profile = resolveProfile(spec);
   const kernel = bootPoint(spec);
-  const [cpu] = createVirtualCpus(kernel, 1, profile, topologyOf(spec), spec.seed);
+  const [cpu] = createVirtualCpus(kernel, 1, profile, topologyOf(spec), spec.seed, { exactLoops: exactLoopsFromEnv() });
   const d = deriveWorkNs(cpu!, attachPoint(kernel, spec), spec);
   return { ...d, text: [`cost profile ${profile.name}: ${d.text[0]}`, ...d.text.slice(1)] };
 }
@@ -114,6 +117,7 @@ export const virtualEngine: Engine = {
     resolveProfile(spec);
     try {
       checkTopology(topologyOf(spec));
+      exactLoopsFromEnv();
     } catch (e) {
       if (e instanceof VirtualConfigError) throw new ScenarioError([e.message]);
       throw e;

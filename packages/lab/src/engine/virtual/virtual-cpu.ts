@@ -2,7 +2,9 @@
 // CPU does moves forward. spend(ns) is exec-like work the model does not
 // break down; cost(kind, units) charges modelled work at the profile's price;
 // touchUnits/touchOwn price the cache lines a CPU pulls in by who holds them
-// and touchPrivate the process memory that pushes them out (context.ts); lock waits and lock-line transfers are added by the virtual
+// (a loop over CPUs from how many of its lines were in each state,
+// line-price.ts) and touchPrivate the process memory that pushes them out
+// (context.ts); lock waits and lock-line transfers are added by the virtual
 // locks. Every charge is also booked to one part of the CPU's time split
 // (time-split.ts). The per-CPU generator is seeded like the threads engine's
 // (xoroshiro128plus from seed and CPU id), so one seed gives one run, bit for
@@ -13,6 +15,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { CACHE_LINE as LINE_BYTES, type Cpu, type CostKind, type Kernel } from '@percpu-lab/machine';
 import type { VirtualContext } from './context.js';
+import { LINE_STATES } from './line-price.js';
 import { VirtualConfigError } from './errors.js';
 import { PART_LOOPS, PART_OTHER, PART_PERCPU, PART_TRANSFERS, PART_WORK, TimeSplit } from './time-split.js';
 
@@ -41,8 +44,8 @@ export class VirtualCpu implements Cpu {
   private readonly freePercpuCallNs: number;
   private readonly memcgChargeNs: number;
   private readonly memcgUnchargeNs: number;
-  private readonly loopIterNs: number;
-  private readonly lineOverlap: number;
+  /** Lines of the current loop over CPUs by state (line-price.ts). */
+  private readonly lineCounts = new Float64Array(LINE_STATES);
 
   constructor(
     readonly kernel: Kernel,
@@ -66,8 +69,6 @@ export class VirtualCpu implements Cpu {
     this.freePercpuCallNs = p.freePercpuCallNs;
     this.memcgChargeNs = p.memcgChargeNs;
     this.memcgUnchargeNs = p.memcgUnchargeNs;
-    this.loopIterNs = p.percpuLoopIterNs;
-    this.lineOverlap = p.lineOverlap;
   }
 
   now(): number {
@@ -79,6 +80,8 @@ export class VirtualCpu implements Cpu {
   }
 
   cost(kind: CostKind, units: number): void {
+    // Not a price: population is when percpu page-table rows change, which the loops' aggregate must know.
+    if (kind === 'pagePopulate') this.ctx.unitPagesChanged();
     switch (kind) {
       case 'atomic': this.charge(PART_OTHER, this.atomicNs * units); break;
       case 'bitmapWord': this.charge(PART_PERCPU, this.bitmapWordNs * units); break;
@@ -96,9 +99,10 @@ export class VirtualCpu implements Cpu {
   }
 
   touchUnits(pages: number, off: number, bytes: number, n: number): void {
-    const miss = this.ctx.takeUnitLines(this.id, this.i32, pages, off, bytes, n);
-    // The misses of one loop overlap (lineOverlap of them in flight at once); the iterations do not.
-    this.charge(PART_LOOPS, n * this.loopIterNs + miss / this.lineOverlap);
+    const counts = this.lineCounts;
+    counts.fill(0);
+    this.ctx.takeUnitLines(this.id, this.i32, pages, off, bytes, n, counts);
+    this.charge(PART_LOOPS, this.ctx.prices.loopNs(n, counts));
   }
 
   /**
