@@ -28,6 +28,8 @@ export class VirtualCpu implements Cpu {
   /** Virtual time of this CPU (ns). Virtual locks move it forward too. */
   clock = 0;
   readonly nrPossible: number;
+  /** Work is charged from the profile: stores nobody reads may be left out (Cpu.pricesWork). */
+  readonly pricesWork = true;
   readonly split = new TimeSplit();
   private readonly parts: Float64Array;
   private readonly i32: Int32Array;
