@@ -13,9 +13,10 @@
 // point depends on the point alone. Among themselves the parallel points go
 // heaviest first, so the lanes finish together.
 import { si } from '../charts/format.js';
+import { speedText } from '../engine/virtual/speed.js';
 import { SweepPointFailed } from './errors.js';
 import { pointWeight, type SweepProgress } from './progress.js';
-import { derivedWorkNs, incompleteReason, resultPoints } from './result-adapter.js';
+import { derivedWorkNs, incompleteReason, recordedSpeed, resultPoints } from './result-adapter.js';
 import { shardPoints, type Shard } from './shard.js';
 import { sweepPoints, type SweepPoint, type SweepSpec } from './spec.js';
 import type { SweepStore } from './store.js';
@@ -72,7 +73,8 @@ export function pointScenario(spec: SweepSpec, p: SweepPoint): Record<string, un
 
 function pointLine(p: SweepPoint, result: unknown, ms: number, key: string): string {
   const view = resultPoints(result, key)[0]!;
-  return `${p.workload} ${p.engine} ${p.strategy} cpus=${p.cpus} r${p.repeat}: ${si(view.throughput)} lifetimes/s (${(ms / 1000).toFixed(2)} s)`;
+  const speed = recordedSpeed(result);
+  return `${p.workload} ${p.engine} ${p.strategy} cpus=${p.cpus} r${p.repeat}: ${si(view.throughput)} lifetimes/s (${(ms / 1000).toFixed(2)} s${speed ? `, ${speedText(p.workload, speed)}` : ''})`;
 }
 
 const seriesOf = (p: SweepPoint): string => `${p.workload}/${p.engine}`;

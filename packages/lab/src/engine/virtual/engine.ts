@@ -15,7 +15,7 @@
 // same work and pay their longer loops on top.
 //
 // Each point also reports where its CPUs' time went (time-split.ts), per
-// operation (mm lifetime).
+// operation (mm lifetime), and how fast the host simulated it (speed.ts).
 import { ScenarioError } from '../../scenario/errors.js';
 import { attachPoint, bootPoint } from '../../boot.js';
 import { bootSnapshot, collectPoint } from '../../metrics/collect.js';
@@ -59,6 +59,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
   let windowSplits: TimeSplit[] = [];
   let result: VirtualRunResult | null = null;
   let failure: PointFailure | null = null;
+  const t0 = performance.now();
   try {
     result = runVirtual({
       kernel,
@@ -78,6 +79,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
     if (!(e instanceof VirtualRunError)) throw e;
     failure = { kind: e.name, message: e.message };
   }
+  const seconds = (performance.now() - t0) / 1000;
   const split = result === null ? null : lifetimeSplit(windowSplits, result.totalOps, (id) => kernel.lockClassName(id));
   const perCpu: (CpuRaw | null)[] = cpus.map((cpu, i) => {
     const c = result?.perCpu[i];
@@ -85,7 +87,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
     const rec = runs[i]!.rec;
     return { cpu: cpu.id, ops: c.ops, elapsedNs: c.clockNs, latency: rec.snapshot(), tally: rec.tally };
   });
-  return collectPoint(kernel, spec, {
+  const raw = collectPoint(kernel, spec, {
     boot,
     parkedPercpuBytes,
     perCpu,
@@ -101,6 +103,9 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
       ...(exactLoops ? { loopPricing: 'exact' } : {}),
     },
   });
+  // How fast it simulated (speed.ts): a complete run ran every CPU's warm-up and window.
+  if (result !== null) raw.simulation = { ops: result.totalOps + spec.cpus * spec.warmupOps, seconds };
+  return raw;
 }
 
 async function deriveVirtualWorkNs(spec: PointSpec): Promise<WorkNsDerivation> {
