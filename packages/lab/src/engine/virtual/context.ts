@@ -45,8 +45,10 @@
 // lines of percpu rows as runs of units and counts a loop in O(segments ×
 // log CPUs); it gives exactly the counts, holders, stamps and streamed bytes
 // of the line-by-line loop below, which stays as the reference and the
-// fallback. PERCPU_LAB_EXACT_LOOPS=1 in the environment (or `exactLoops`)
-// prices every loop line by line; results record it (engine.ts).
+// fallback. On machines of fewer than 32 CPUs a loop is cheaper to price
+// line by line, so they are (the same numbers either way).
+// PERCPU_LAB_EXACT_LOOPS=1 in the environment (or `exactLoops`) prices every
+// loop line by line; results record it (engine.ts).
 import type { CostProfile } from './profile.js';
 import { VirtualConfigError } from './errors.js';
 import {
@@ -85,9 +87,14 @@ export function checkTopology(t: Topology): void {
   }
 }
 
+/** Machines of this many possible CPUs and more price their loops over CPUs in aggregate. */
+export const AGGREGATE_LOOPS_FROM_CPUS = 32;
+
 export interface ContextOptions {
   /** Price every loop over CPUs line by line (the reference) instead of in aggregate. */
   exactLoops?: boolean;
+  /** Possible CPUs from which loops are priced in aggregate (default AGGREGATE_LOOPS_FROM_CPUS; tests lower it). */
+  aggregateFrom?: number;
 }
 
 export class VirtualContext {
@@ -151,7 +158,8 @@ export class VirtualContext {
       lineHolder: this.lineHolder, lineStamp: this.lineStamp, streamed: this.streamed,
       privateShare: this.privateShare, llcShare: this.llcShare, socketOf: this.socketOf, coreOf: this.coreOf,
     };
-    this.columns = this.exactLoops || !this.prices.everyMissCosts ? null : new UnitColumns(arrays, memBytes, topology.sockets);
+    const aggregate = !this.exactLoops && this.prices.everyMissCosts && n >= (opts.aggregateFrom ?? AGGREGATE_LOOPS_FROM_CPUS);
+    this.columns = aggregate ? new UnitColumns(arrays, memBytes, topology.sockets) : null;
   }
 
   /** Cost of pulling a line that CPU `from` holds into CPU `to`'s cache (from ≠ to). */
@@ -249,8 +257,8 @@ export class VirtualContext {
    * A loop by `cpu` over CPUs 0..n-1 that touches [off, off + bytes) of each
    * CPU u's page at i32[pages + u] (Cpu.touchUnits): adds to `counts` how
    * many of its lines were in each state (line-price.ts). In aggregate
-   * (unit-columns.ts) unless exactLoops, or when the aggregate cannot take
-   * the loop.
+   * (unit-columns.ts) unless exactLoops, on a small machine, or when the
+   * aggregate cannot take the loop.
    */
   takeUnitLines(cpu: number, i32: Int32Array, pages: number, off: number, bytes: number, n: number, counts: Float64Array): void {
     if (this.columns !== null && this.columns.takeUnitLines(cpu, i32, pages, off, bytes, n, counts)) return;
