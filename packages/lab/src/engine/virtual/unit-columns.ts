@@ -156,10 +156,18 @@ class Column {
 
   /** The column built since beginOut() becomes the column. */
   swapOut(): void {
-    [this.start, this.outStart] = [this.outStart, this.start];
-    [this.holder, this.outHolder] = [this.outHolder, this.holder];
-    [this.base, this.outBase] = [this.outBase, this.base];
-    [this.step, this.outStep] = [this.outStep, this.step];
+    const start = this.start;
+    const holder = this.holder;
+    const base = this.base;
+    const step = this.step;
+    this.start = this.outStart;
+    this.holder = this.outHolder;
+    this.base = this.outBase;
+    this.step = this.outStep;
+    this.outStart = start;
+    this.outHolder = holder;
+    this.outBase = base;
+    this.outStep = step;
     this.count = this.outCount;
   }
 
@@ -312,13 +320,10 @@ export class UnitColumns {
     // The reference's freshness test of a line this CPU holds, taken once at the loop's start.
     const fresh = streamed0 - this.c.privateShare[cpu]!;
     acc.fill(0);
-    if (span === 1) {
-      // The common case first: one column, one segment of this CPU's lines, all still fresh: all hits, nothing moves.
-      const col = cols[0]!;
-      if (col.count === 1 && col.holder[0] === cpu && col.base[0]! >= fresh && col.stampAt(0, n - 1) >= fresh) {
-        acc[LINE_HIT] = n;
-        return true;
-      }
+    if (this.allFresh(cpu, span, fresh)) {
+      // The common case first: every line this CPU's and still in its private cache — all hits, nothing moves.
+      acc[LINE_HIT] = n * span;
+      return true;
     }
     let s = streamed0;
     for (let j = 0; j < span; j++) {
@@ -372,6 +377,17 @@ export class UnitColumns {
     }
     for (let j = 0; j < span; j++) cols[j]!.swapOut();
     this.c.streamed[cpu] = s;
+    return true;
+  }
+
+  /** Whether every line of the first `span` columns is this CPU's and passes the freshness test (stamps are linear: the ends decide). */
+  private allFresh(cpu: number, span: number, fresh: number): boolean {
+    for (let j = 0; j < span; j++) {
+      const col = this.cols[j]!;
+      for (let i = 0; i < col.count; i++) {
+        if (col.holder[i] !== cpu || col.base[i]! < fresh || col.stampAt(i, col.end(i) - 1) < fresh) return false;
+      }
+    }
     return true;
   }
 
