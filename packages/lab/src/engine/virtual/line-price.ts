@@ -16,7 +16,10 @@
 // each state. Line-by-line pricing (a single access) and the aggregate
 // pricing of a whole loop (unit-columns.ts) both go through them, so a
 // different rule — another overlap per state, a per-unit term — is one edit
-// here and reaches both.
+// here and reaches both. A loop's lines are priced as counts × prices; the
+// engine used to add each line's price in turn, which is the same sum when
+// prices are whole nanoseconds (the kernel profile) and may differ in the
+// last bits of a double otherwise.
 import type { CostProfile } from './profile.js';
 
 export const LINE_HIT = 0;

@@ -42,18 +42,19 @@
 // is a plain one (page-aligned distinct pages, one per unit, no more units
 // than CPUs of the machine, lines within the page). One case the reference
 // prices differently is refused too, though it cannot arise: a line of this
-// CPU that failed the loop's freshness test but is still within its private
+// CPU that failed the loop's freshness test (against the CPU's streamed
+// bytes at the loop's start, which only grow) but is within its private
 // share when taken.
 //
 // Rows come and go with population. A row is recognised by the page-table
 // row the loop names and checked against it at its first loop after any
 // percpu population (Cpu.cost('pagePopulate'): the pages of a depopulated
 // row change only when it is populated again, and a row is looped over
-// only while populated). A row found stale, or a page of
-// it taken into another row, gives its lines back to the per-line arrays
-// (context.ts), where single accesses find them; while a column exists,
-// single accesses to its lines (Cpu.touchOwn, a lock word in a page that
-// was a unit page once) go through it.
+// only while populated). A row found stale, or a page of it taken into
+// another row, gives its lines back to the per-line arrays (context.ts),
+// where single accesses find them; while a column exists, single accesses
+// to its lines (Cpu.touchOwn, a lock word in a page that was a unit page
+// once) go through it.
 import { PAGE_SHIFT, PAGE_SIZE } from '@percpu-lab/machine';
 import {
   LINE_DRAM_LOCAL, LINE_DRAM_REMOTE, LINE_HIT, LINE_LLC_LOCAL, LINE_LLC_REMOTE, LINE_OTHER_SOCKET, LINE_SAME_SOCKET, LINE_SMT, LINE_STATES,
