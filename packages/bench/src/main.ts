@@ -23,6 +23,7 @@ import { suite as locksUncontended } from './locks/uncontended.bench.js';
 import { suite as locksContended } from './locks/contended.bench.js';
 import { suite as slabMm } from './slab-mm/lifetimes.bench.js';
 import { suite as percpuAllocFree } from './percpu/alloc-free.bench.js';
+import { suite as virtualSpeed } from './virtual/simulation-speed.bench.js';
 import { benchCpus, runBench, ScenarioError, scenarioFromFlags, SELF_CHECK_HEADING } from '@percpu-lab/lab';
 
 const SUITES: BenchSuite[] = [
@@ -30,6 +31,7 @@ const SUITES: BenchSuite[] = [
   locksContended,
   slabMm,
   percpuAllocFree,
+  virtualSpeed,
 ];
 
 const RESULTS_DIR = new URL('../../../../results/', import.meta.url);

@@ -24,13 +24,14 @@ function readJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
-/** Every point file of a sweep directory by key, without its write time. */
+/** Every point file of a sweep directory by key, without its write time and the host's simulation speed. */
 function pointsOf(dir: string): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   for (const f of readdirSync(join(dir, 'points')).filter((n) => n.endsWith('.json'))) {
-    const { createdAt, ...rest } = readJson(join(dir, 'points', f));
+    const { createdAt, host, ...rest } = readJson(join(dir, 'points', f));
     assert.equal(typeof createdAt, 'string');
-    out.set(f, rest);
+    const { virtualSpeed: _speed, ...facts } = host as Record<string, unknown>;
+    out.set(f, { ...rest, host: facts });
   }
   return out;
 }

@@ -44,6 +44,7 @@ function fakeMachine(prices: Prices) {
     touchUnits: () => {},
     touchOwn: () => {},
     touchShared: () => {},
+    pricesWork: false,
     touchPrivate: (bytes) => { clock += bytes * prices.perFootprintByte; },
     randInt: (lo) => lo,
     random: () => 0,

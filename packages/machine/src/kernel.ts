@@ -142,6 +142,15 @@ export interface Cpu {
    * engine prices the bytes as streamed and ages this CPU's cached lines.
    */
   touchPrivate(bytes: number): void;
+  /**
+   * True when the engine does not run model work for its time but charges
+   * it from a price list (the virtual engine); false when work costs what
+   * doing it costs (real threads). Where it is true, model code may leave
+   * out stores whose only effect is their time — a memset whose bytes the
+   * caller overwrites before anything reads them — as long as it still
+   * charges them.
+   */
+  readonly pricesWork: boolean;
   /** Uniform integer in [lo, hi], from this CPU's seeded generator. */
   randInt(lo: number, hi: number): number;
   /** Uniform float in [0, 1). */

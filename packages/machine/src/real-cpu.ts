@@ -40,6 +40,8 @@ const LINE_WORDS = CACHE_LINE >> 2;
 
 export class RealCpu implements Cpu {
   readonly nrPossible: number;
+  /** Real work is timed, so it is done: every store, even one the caller overwrites. */
+  readonly pricesWork: boolean = false;
   private readonly rng: RandomGenerator;
   /** This CPU's process memory for touchPrivate(): private, never in the SAB, so no other worker shares its lines. */
   private privateMem = new Int32Array(0);

@@ -34,9 +34,13 @@ export class MmCids {
     this.maskWords = cidmaskBytes(kernel.nrCpus) / 4;
   }
 
-  /** mm_alloc_cid(): alloc_percpu(struct mm_cid) from `front`, then mm_init_cid; false if out of memory. */
+  /**
+   * mm_alloc_cid(): alloc_percpu(struct mm_cid) from `front`, then
+   * mm_init_cid; false if out of memory. mm_init_cid writes every field of
+   * every CPU's struct, so the area's zeroing is never read (PercpuFront.alloc).
+   */
   mmAllocCid(cpu: Cpu, mm: number, front: PercpuFront): boolean {
-    const ptr = front.alloc(cpu, MmCid.size, MmCid.align);
+    const ptr = front.alloc(cpu, MmCid.size, MmCid.align, true);
     MmStruct.pcpuCid.set(this.m, mm, ptr);
     if (ptr === 0) return false;
     this.mmInitCid(cpu, mm);

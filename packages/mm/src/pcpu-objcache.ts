@@ -98,15 +98,15 @@ export class PcpuObjCache implements PercpuFront {
     this.refilled = new Uint32Array(this.batch);
   }
 
-  alloc(cpu: Cpu, size: number, align: number): number {
+  alloc(cpu: Cpu, size: number, align: number, overwritten = false): number {
     const cls = classOf(size, align);
-    if (cls < 0) return this.percpu.pcpuAlloc(cpu, size, align, false, GFP_KERNEL);
+    if (cls < 0) return this.percpu.pcpuAlloc(cpu, size, align, false, GFP_KERNEL, overwritten);
     const stack = this.stack(cpu.id, cls);
     let n = ClassStack.count.get(this.m, stack);
     if (n === 0 && (n = this.refill(cpu, stack, cls)) === 0) return 0;
     const ptr = this.u32[this.slot(stack, n - 1)]!;
     ClassStack.count.set(this.m, stack, n - 1);
-    this.zeroArea(cpu, ptr, alignUp(size, PCPU_MIN_ALLOC_SIZE));
+    this.zeroArea(cpu, ptr, alignUp(size, PCPU_MIN_ALLOC_SIZE), overwritten);
     return ptr;
   }
 
@@ -166,8 +166,8 @@ export class PcpuObjCache implements PercpuFront {
     return n - count;
   }
 
-  /** alloc_percpu's promise: the area reads as zero on every CPU. */
-  private zeroArea(cpu: Cpu, ptr: number, bytes: number): void {
-    this.percpu.zeroPercpu(cpu, ptr, bytes, this.nrPossible);
+  /** alloc_percpu's promise: the area reads as zero on every CPU (unless the caller overwrites it: PercpuFront.alloc). */
+  private zeroArea(cpu: Cpu, ptr: number, bytes: number, overwritten: boolean): void {
+    this.percpu.zeroPercpu(cpu, ptr, bytes, this.nrPossible, overwritten);
   }
 }

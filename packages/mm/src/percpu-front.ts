@@ -6,8 +6,13 @@ import type { Cpu, Kernel } from '@percpu-lab/machine';
 import { GFP_KERNEL, Percpu } from '@percpu-lab/percpu';
 
 export interface PercpuFront {
-  /** alloc_percpu_gfp(GFP_KERNEL): `size` zeroed bytes in every unit, or 0. */
-  alloc(cpu: Cpu, size: number, align: number): number;
+  /**
+   * alloc_percpu_gfp(GFP_KERNEL): `size` zeroed bytes in every unit, or 0.
+   * `overwritten`: the caller writes every byte in every unit before any
+   * read (mm_init_cid does), so an engine that only prices work may leave
+   * the zeroing's stores out (Cpu.pricesWork); it is charged all the same.
+   */
+  alloc(cpu: Cpu, size: number, align: number, overwritten?: boolean): number;
   /** free_percpu; the front is told the size and align the area was allocated with. */
   free(cpu: Cpu, ptr: number, size: number, align: number): void;
   /** Percpu bytes (all units) the front holds that no user owns. */
@@ -33,8 +38,8 @@ export class DirectFront implements PercpuFront {
     this.percpu = percpuOf(kernel);
   }
 
-  alloc(cpu: Cpu, size: number, align: number): number {
-    return this.percpu.pcpuAlloc(cpu, size, align, false, GFP_KERNEL);
+  alloc(cpu: Cpu, size: number, align: number, overwritten = false): number {
+    return this.percpu.pcpuAlloc(cpu, size, align, false, GFP_KERNEL, overwritten);
   }
 
   free(cpu: Cpu, ptr: number): void {

@@ -9,6 +9,10 @@
 // of unpopulated pages holding only the mutex; balance work scheduled when
 // empty populated pages run low (checked after population, as 6.12 does);
 // zeroing the area in every unit; failure accounting.
+// Not the kernel's: a caller that overwrites every byte of the area in every
+// unit before reading it may say so, and an engine that only prices work
+// (Cpu.pricesWork, the virtual engine) then leaves the zeroing's stores out
+// and charges the loop all the same (pcpuZeroUnits).
 // Left out: memcg charging and obj_exts, alloc tagging, kmemleak, the
 // killable mutex (a CPU here is never killed), the warn_limit message text.
 //
@@ -164,17 +168,21 @@ function statsAreaAlloc(p: PcpuCtx, chunk: number, size: number): void {
  * memset(per_cpu_ptr(area, cpu), 0, size) for units 0..nrCpus-1 of the
  * chunk whose page table is at `pageTable`: one table row per page the area
  * touches, then the same offset in every unit's page: a loop over CPUs
- * (Cpu.touchUnits), unit u being CPU u's.
+ * (Cpu.touchUnits), unit u being CPU u's. With `overwritten` (the caller
+ * writes every byte of the area in every unit before anything reads it) an
+ * engine that prices work (Cpu.pricesWork) skips the stores and charges the
+ * loop all the same; the kernel, and the threads engine, always zero.
  */
-export function pcpuZeroUnits(p: PcpuCtx, cpu: Cpu, pageTable: number, off: number, size: number, nrCpus: number): void {
+export function pcpuZeroUnits(p: PcpuCtx, cpu: Cpu, pageTable: number, off: number, size: number, nrCpus: number, overwritten = false): void {
   const i32 = p.i32;
   const stride = p.nrUnits;
   const pt = pageTable >> 2;
+  const stores = !(overwritten && cpu.pricesWork);
   for (let o = off, end = off + size; o < end; ) {
     const pageOff = o & (PAGE_SIZE - 1);
     const len = Math.min(end - o, PAGE_SIZE - pageOff);
     const row = pt + (o >>> PAGE_SHIFT) * stride;
-    if (len <= 64) {
+    if (stores && len <= 64) {
       // Short runs (the common percpu sizes) word by word; the unit pages are page aligned.
       const words = len >> 2;
       const wordOff = pageOff >> 2;
@@ -182,7 +190,7 @@ export function pcpuZeroUnits(p: PcpuCtx, cpu: Cpu, pageTable: number, off: numb
         const w = (i32[row + u]! >> 2) + wordOff;
         for (let k = 0; k < words; k++) i32[w + k] = 0;
       }
-    } else {
+    } else if (stores) {
       for (let u = 0; u < nrCpus; u++) p.mem.zero(i32[row + u]! + pageOff, len);
     }
     cpu.touchUnits(row, pageOff, len, nrCpus);
@@ -233,6 +241,8 @@ function ptrOf(p: PcpuCtx, chunk: number, off: number): number {
 /**
  * pcpu_alloc: a percpu pointer to `size` zeroed bytes in every unit, aligned
  * to `align`, or 0. `forced` is for the replayer only (see ForcedPlacement).
+ * `overwritten`: the caller writes every byte of the area in every unit
+ * before anything reads it (pcpuZeroUnits).
  */
 export function pcpuAlloc(
   p: PcpuCtx,
@@ -242,6 +252,7 @@ export function pcpuAlloc(
   reserved: boolean,
   gfp: number,
   forced: ForcedPlacement | null,
+  overwritten = false,
 ): number {
   const isAtomic = !gfpAllowsBlocking(gfp);
   if (align < PCPU_MIN_ALLOC_SIZE) align = PCPU_MIN_ALLOC_SIZE;
@@ -292,7 +303,7 @@ export function pcpuAlloc(
   }
 
   if (p.i32[(p.g >> 2) + G_NR_EMPTY_POP_PAGES]! < PCPU_EMPTY_POP_PAGES_LOW) pcpuScheduleBalanceWork(p);
-  pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK_PAGE_TABLE]!, off, size, p.nrUnits);
+  pcpuZeroUnits(p, cpu, p.i32[(chunk >> 2) + CHUNK_PAGE_TABLE]!, off, size, p.nrUnits, overwritten);
   cpu.cost('bitmapWord', takeWordsScanned());
   cpu.cost('pcpuAllocCall', 1);
   return ptrOf(p, chunk, off);

@@ -48,9 +48,12 @@ export class Percpu {
    * alloc_percpu / __alloc_reserved_percpu: `size` zeroed bytes aligned to
    * `align` in every possible CPU's unit. Returns a percpu pointer, or 0 on
    * failure or for an illegal request (counted in stats().warnings).
+   * `overwritten`: the caller writes every byte of every unit before any
+   * read, so an engine that prices work may skip the zeroing's stores
+   * (charged all the same; Cpu.pricesWork).
    */
-  pcpuAlloc(cpu: Cpu, size: number, align: number, reserved = false, gfp = GFP_KERNEL): number {
-    return pcpuAlloc(this.ctx, cpu, size, align, reserved, gfp, null);
+  pcpuAlloc(cpu: Cpu, size: number, align: number, reserved = false, gfp = GFP_KERNEL, overwritten = false): number {
+    return pcpuAlloc(this.ctx, cpu, size, align, reserved, gfp, null, overwritten);
   }
 
   /**
@@ -69,12 +72,12 @@ export class Percpu {
    * every unit), charged as zeroing: what a cache in front of the allocator
    * owes for alloc_percpu's promise of zeroed memory.
    */
-  zeroPercpu(cpu: Cpu, ptr: number, bytes: number, nrCpus = this.nrUnits): void {
+  zeroPercpu(cpu: Cpu, ptr: number, bytes: number, nrCpus = this.nrUnits, overwritten = false): void {
     if (nrCpus > this.nrUnits) this.badPtr(ptr, nrCpus - 1);
     // Both ends must be backed (a live area is backed throughout).
     this.perCpuPages(ptr + bytes - 1);
     this.perCpuPages(ptr);
-    pcpuZeroUnits(this.ctx, cpu, this.i32[this.pageTables + (ptr >>> this.vaShift)]!, ptr & this.vaMask, bytes, nrCpus);
+    pcpuZeroUnits(this.ctx, cpu, this.i32[this.pageTables + (ptr >>> this.vaShift)]!, ptr & this.vaMask, bytes, nrCpus, overwritten);
   }
 
   /** free_percpu: 0 is ignored; a foreign pointer or a double free throws. */

@@ -10,4 +10,7 @@ export {
 export { ProfileError } from './errors.js';
 export { KIND_PRICES, kindTable, type KindTable } from './kinds.js';
 export { lockPrices, waitCost, type LockPrices } from './locks.js';
+export {
+  LINE_DRAM_LOCAL, LINE_DRAM_REMOTE, LINE_HIT, LINE_LLC_LOCAL, LINE_LLC_REMOTE, LINE_OTHER_SOCKET, LINE_SAME_SOCKET, LINE_SMT, LINE_STATE_NAMES, LINE_STATES, LinePrices,
+} from './lines.js';
 export { SPLIT_PARTS, PART_WORK, PART_EXEC, PART_PERCPU, PART_LOOPS, PART_TRANSFERS, PART_OTHER, partIndex, type SplitPart } from './parts.js';

@@ -99,6 +99,8 @@ export interface RawPoint {
   timeSplit: LifetimeSplit | null;
   /** Engine-specific facts recorded with the point (cost profile, …). */
   engineInfo: Record<string, string | number | null>;
+  /** Virtual engine: operations simulated (warm-up and window, every CPU) and the host wall-clock seconds that took. */
+  simulation?: { ops: number; seconds: number };
   /** Threads engine: warm-up used and host disturbance. */
   warmup?: WarmupUsed;
   disturbance?: HostDisturbance | null;

@@ -4,6 +4,7 @@ import type { EngineName, Scenario } from '../scenario/schema.js';
 import { parseSize } from '../scenario/validate.js';
 import { hostInfo, toolVersion } from './host.js';
 import { SCHEMA_NAME, SCHEMA_VERSION, type PointFailure, type ResultPoint, type RunResult } from './schema.js';
+import type { VirtualSpeed } from '../engine/virtual/speed.js';
 
 export interface ResultInput {
   scenario: Scenario;
@@ -14,6 +15,8 @@ export interface ResultInput {
   expectedPoints: number;
   failure: (PointFailure & { point: string }) | null;
   oversubscription: string;
+  /** Virtual engine: the simulation speed of each point run (host facts). */
+  virtualSpeed?: VirtualSpeed[];
 }
 
 export function buildResult(i: ResultInput, now = new Date()): RunResult {
@@ -24,7 +27,7 @@ export function buildResult(i: ResultInput, now = new Date()): RunResult {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'percpu-lab', version: toolVersion() },
     createdAt: now.toISOString(),
-    host: hostInfo(),
+    host: i.virtualSpeed?.length ? { ...hostInfo(), virtualSpeed: i.virtualSpeed } : hostInfo(),
     engine: i.engine,
     seed: i.scenario.seed,
     scenario: i.scenario,

@@ -15,6 +15,7 @@ import type { WorkloadTally } from '../workloads/tally.js';
 import type { PercpuView } from '../metrics/percpu.js';
 import type { SlabView } from '../metrics/slab.js';
 import type { StrategySource } from '../strategies/file.js';
+import type { VirtualSpeed } from '../engine/virtual/speed.js';
 
 export const SCHEMA_NAME = 'percpu-lab/result';
 /** 2: scenario.cpusPerSocket gave way to machineCpus, sockets and threadsPerCore; points gained machine and timeSplit. */
@@ -195,6 +196,8 @@ export interface HostInfo {
   platform: string;
   arch: string;
   cpuModel: string;
+  /** Virtual engine: how fast this host simulated each point (engine/virtual/speed.ts). */
+  virtualSpeed?: VirtualSpeed[];
 }
 
 export interface RunResult {

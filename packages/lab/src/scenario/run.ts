@@ -10,6 +10,7 @@ import { oversubscriptionNote } from '@percpu-lab/machine';
 import { bootPoint } from '../boot.js';
 import { getEngine } from '../engine/load.js';
 import { pointResult } from '../metrics/point.js';
+import { speedText, virtualSpeed, type VirtualSpeed } from '../engine/virtual/speed.js';
 import { buildResult } from '../results/build.js';
 import type { PointFailure, ResultPoint, RunResult } from '../results/schema.js';
 import { expandPoints, pointBase, pointName } from './points.js';
@@ -57,23 +58,27 @@ export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<
   if (oversubscription !== '') hooks.log(oversubscription);
 
   const points: ResultPoint[] = [];
+  const speeds: VirtualSpeed[] = [];
   let failure: RunResult['failure'] = null;
   for (const [i, spec] of specs.entries()) {
     const name = pointName(spec);
     hooks.log(`[${i + 1}/${specs.length}] ${name} (${engine.name} engine)...`);
     const t0 = Date.now();
-    const p = pointResult(await engine.runPoint(spec));
+    const raw = await engine.runPoint(spec);
+    const p = pointResult(raw);
     points.push(p);
+    const speed = raw.simulation && virtualSpeed(name, raw.simulation.ops, raw.simulation.seconds);
+    if (speed) speeds.push(speed);
     const f = p.failure ?? checkFailure(p);
     hooks.log(`[${i + 1}/${specs.length}] ${name}: ${Math.round(p.throughput)} ops/s over ${p.lifetimes} ops, ` +
-      `${((Date.now() - t0) / 1000).toFixed(1)} s${f === null ? '' : ` — FAILED: ${f.kind}: ${f.message}`}`);
+      `${((Date.now() - t0) / 1000).toFixed(1)} s${speed ? `, ${speedText(spec.workload, speed)}` : ''}${f === null ? '' : ` — FAILED: ${f.kind}: ${f.message}`}`);
     if (f !== null) {
       failure = { ...f, point: name };
       break;
     }
     if (i < specs.length - 1) {
-      hooks.onPoint?.(buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure: null, oversubscription }));
+      hooks.onPoint?.(buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure: null, oversubscription, virtualSpeed: speeds }));
     }
   }
-  return buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure, oversubscription });
+  return buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure, oversubscription, virtualSpeed: speeds });
 }

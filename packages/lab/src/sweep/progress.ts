@@ -3,8 +3,10 @@
 //
 // Points are not equal in cost: with an op count per CPU, a 256-CPU point
 // does 256 times the work of a 1-CPU point. The bar advances by each point's
-// weight so its ETA does not race ahead through the small points.
+// weight so its ETA does not race ahead through the small points; the sweep
+// starts the heaviest points first by the same weight (run.ts).
 import cliProgress from 'cli-progress';
+import { DEFAULT_OPS, DEFAULT_WARMUP } from '../scenario/schema.js';
 import type { SweepPoint, SweepSpec } from './spec.js';
 
 export interface SweepProgress {
@@ -14,9 +16,17 @@ export interface SweepProgress {
   stop(): void;
 }
 
-/** Relative cost of a point: its CPU count when runs are bounded by ops, 1 when bounded by duration. */
+/**
+ * Relative host cost of a point: the operations it runs — its CPUs × (ops +
+ * warm-up) per CPU, or its CPUs × seconds when bounded by duration alone —
+ * times the machine's possible CPUs, which every mm lifetime's loops over
+ * CPUs walk. Only ratios between points of one sweep mean anything.
+ */
 export function pointWeight(spec: SweepSpec, point: SweepPoint): number {
-  return spec.run['duration'] !== undefined && spec.run['ops'] === undefined ? 1 : point.cpus;
+  const r = spec.run;
+  const machine = r.machineCpus ?? Math.max(...spec.cpus);
+  const perCpu = r.duration !== undefined && r.ops === undefined ? r.duration : (r.ops ?? DEFAULT_OPS) + (r.warmup ?? DEFAULT_WARMUP);
+  return point.cpus * perCpu * machine;
 }
 
 /** One line per point, for logs and pipes. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { SCHEMA_NAME, type RunResult } from '../results/schema.js';
 import type { PointView } from './point-view.js';
+import type { VirtualSpeed } from '../engine/virtual/speed.js';
 
 export class ResultFormatError extends Error {
   override name = 'ResultFormatError';
@@ -91,7 +92,14 @@ export function resultPoints(json: unknown, source: string): PointView[] {
 
 export function resultMeta(json: unknown, source: string): ResultMeta {
   const r = parse(json, source);
-  return { toolVersion: r.tool.version, engine: r.engine, host: r.host, scenario: r.scenario, oversubscribed: r.oversubscribed };
+  // The host facts, without how fast it simulated this one point.
+  const { virtualSpeed: _speed, ...host } = r.host;
+  return { toolVersion: r.tool.version, engine: r.engine, host, scenario: r.scenario, oversubscribed: r.oversubscribed };
+}
+
+/** How fast the host simulated a virtual result's first point (host.virtualSpeed), or null. */
+export function recordedSpeed(json: unknown): VirtualSpeed | null {
+  return (json as Partial<RunResult> | null)?.host?.virtualSpeed?.[0] ?? null;
 }
 
 /** The work per cycle a result derived itself (value and the lines explaining it), or null when it was given or not needed. */

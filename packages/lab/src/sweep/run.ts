@@ -7,15 +7,20 @@
 // threads); threads-engine points run one at a time and never alongside
 // another point. Running points side by side must not change a byte of any
 // result, so two things keep the order a serial sweep has: the doexec work
-// per cycle, when the sweep leaves it to be derived, is derived by the first
-// point still to run in each series (workload, engine) and then pinned for
-// the rest of the series, which wait for it; and every other input of a
-// point depends on the point alone. Among themselves the parallel points go
-// heaviest first, so the lanes finish together.
+// per cycle, when the sweep leaves it to be derived, is derived by the point
+// of each series (workload, engine) that starts first and then pinned for
+// the rest of the series, which wait for it (the derivation does not depend
+// on the point that makes it); and every other input of a point depends on
+// the point alone. Among themselves the parallel points go heaviest first
+// (progress.ts, pointWeight: CPUs × ops × machine CPUs), so a long point
+// never starts last and the lanes finish together; only a series whose work
+// is still to be derived starts with its lightest point, which derives it
+// while the others wait.
 import { si } from '../report/units.js';
+import { speedText } from '../engine/virtual/speed.js';
 import { SweepPointFailed } from './errors.js';
 import { pointWeight, type SweepProgress } from './progress.js';
-import { derivedWorkNs, incompleteReason, resultPoints } from './result-adapter.js';
+import { derivedWorkNs, incompleteReason, recordedSpeed, resultPoints } from './result-adapter.js';
 import { shardPoints, type Shard } from './shard.js';
 import { sweepPoints, type SweepPoint, type SweepSpec } from './spec.js';
 import type { SweepStore } from './store.js';
@@ -72,18 +77,30 @@ export function pointScenario(spec: SweepSpec, p: SweepPoint): Record<string, un
 
 function pointLine(p: SweepPoint, result: unknown, ms: number, key: string): string {
   const view = resultPoints(result, key)[0]!;
-  return `${p.workload} ${p.engine} ${p.strategy} cpus=${p.cpus} r${p.repeat}: ${si(view.throughput)} lifetimes/s (${(ms / 1000).toFixed(2)} s)`;
+  const speed = recordedSpeed(result);
+  return `${p.workload} ${p.engine} ${p.strategy} cpus=${p.cpus} r${p.repeat}: ${si(view.throughput)} lifetimes/s (${(ms / 1000).toFixed(2)} s${speed ? `, ${speedText(p.workload, speed)}` : ''})`;
 }
 
 const seriesOf = (p: SweepPoint): string => `${p.workload}/${p.engine}`;
 
-/** The first point of each series (it may derive the work the others wait for), then the rest heaviest first. */
-function laneOrder(spec: SweepSpec, points: readonly SweepPoint[]): SweepPoint[] {
-  const first = new Map<string, SweepPoint>();
-  for (const p of points) if (!first.has(seriesOf(p))) first.set(seriesOf(p), p);
-  const leads = new Set(first.values());
-  const rest = points.filter((p) => !leads.has(p)).sort((a, b) => pointWeight(spec, b) - pointWeight(spec, a));
-  return [...leads, ...rest];
+/**
+ * The order virtual points start in, `points` being in the matrix's order:
+ * heaviest first (ties in the matrix's order); when the work per cycle is
+ * still to be derived, the lightest point of each series (the first of the
+ * lightest) before them all — it derives the work, which does not depend on
+ * the point, while the others wait. Serial and parallel sweeps use this one
+ * order, so the same point derives the work and writes the same file.
+ */
+export function laneOrder(spec: SweepSpec, points: readonly SweepPoint[]): SweepPoint[] {
+  const heaviestFirst = [...points].sort((a, b) => pointWeight(spec, b) - pointWeight(spec, a));
+  if (spec.run.workNs !== undefined) return heaviestFirst;
+  const lead = new Map<string, SweepPoint>();
+  for (const p of points) {
+    const l = lead.get(seriesOf(p));
+    if (l === undefined || pointWeight(spec, p) < pointWeight(spec, l)) lead.set(seriesOf(p), p);
+  }
+  const leads = new Set(lead.values());
+  return [...points.filter((p) => leads.has(p)), ...heaviestFirst.filter((p) => !leads.has(p))];
 }
 
 /**
@@ -112,8 +129,9 @@ export async function runSweep(store: SweepStore, runner: PointRunner, opts: Swe
   const spec = store.spec;
   const points = shardPoints(sweepPoints(spec), opts.shard);
   const todo = points.filter((p) => !store.has(p.key));
-  const alongside = opts.jobs > 1 ? todo.filter(runsAlongside) : [];
-  const alone = todo.filter((p) => !alongside.includes(p));
+  // Threads points one by one in the matrix's order; then the virtual ones, `jobs` at a time.
+  const virtual = todo.filter(runsAlongside);
+  const alone = todo.filter((p) => !runsAlongside(p));
   // Per series, what its first point left the others: the work per cycle it derived (null: given, or not an
   // mm-cycle workload), or 'failed' when it did not complete and the sweep is stopping.
   const pinned = new Map<string, Promise<number | null | 'failed'>>();
@@ -156,7 +174,7 @@ export async function runSweep(store: SweepStore, runner: PointRunner, opts: Swe
   const t0 = opts.now();
   try {
     await runLanes(alone, 1, runPoint);
-    await runLanes(laneOrder(spec, alongside), Math.min(opts.jobs, alongside.length), runPoint);
+    await runLanes(laneOrder(spec, virtual), Math.min(opts.jobs, virtual.length), runPoint);
   } finally {
     opts.progress.stop();
   }

@@ -33,18 +33,54 @@
 // Lock words reuse the same stamps (lockLine); the data they protect keeps
 // the lock's own tracking (the previous holder on the lock's timeline,
 // virtual-lock.ts).
+//
+// Loops over CPUs. Where a line is gives its state (line-price.ts), and a
+// loop over CPUs is priced from how many of its lines were in each state.
+// Those counts come from the aggregate (unit-columns.ts), which keeps the
+// lines of percpu rows as runs of units and counts a loop in O(segments ×
+// log CPUs); it gives exactly the counts, holders, stamps and streamed bytes
+// of the line-by-line loop below, which stays as the reference and the
+// fallback. On machines of fewer than 32 CPUs a loop is cheaper to price
+// line by line, so they are (the same numbers either way).
+// PERCPU_LAB_EXACT_LOOPS=1 in the environment (or `exactLoops`) prices every
+// loop line by line; results record it (engine.ts).
 import { cpuTopology, topologyProblem, type Topology } from '@percpu-lab/machine';
 import type { CostProfile } from '../../cost-model/index.js';
 import { VirtualConfigError } from './errors.js';
+import {
+  LINE_DRAM_LOCAL, LINE_DRAM_REMOTE, LINE_HIT, LINE_LLC_LOCAL, LINE_LLC_REMOTE, LINE_OTHER_SOCKET, LINE_SAME_SOCKET, LINE_SMT, LinePrices,
+} from '../../cost-model/index.js';
+import { UnitColumns, type CacheArrays } from './unit-columns.js';
 
 export type { Topology };
 
 const LINE_SHIFT = 6;
 
+/** The environment switch that makes every loop over CPUs priced line by line (the reference). */
+export const EXACT_LOOPS_ENV = 'PERCPU_LAB_EXACT_LOOPS';
+
+/** Whether the environment asks for line-by-line loop pricing: "1" yes, unset, "" or "0" no. */
+export function exactLoopsFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env[EXACT_LOOPS_ENV];
+  if (v === undefined || v === '' || v === '0') return false;
+  if (v === '1') return true;
+  throw new VirtualConfigError(`${EXACT_LOOPS_ENV} must be 1 (price loops over CPUs line by line) or 0, got "${v}"`);
+}
+
 /** Check a topology; the message names the flag to change. */
 export function checkTopology(t: Topology): void {
   const problem = topologyProblem(t);
   if (problem !== null) throw new VirtualConfigError(problem);
+}
+
+/** Machines of this many possible CPUs and more price their loops over CPUs in aggregate. */
+export const AGGREGATE_LOOPS_FROM_CPUS = 32;
+
+export interface ContextOptions {
+  /** Price every loop over CPUs line by line (the reference) instead of in aggregate. */
+  exactLoops?: boolean;
+  /** Possible CPUs from which loops are priced in aggregate (default AGGREGATE_LOOPS_FROM_CPUS; tests lower it). */
+  aggregateFrom?: number;
 }
 
 export class VirtualContext {
@@ -54,9 +90,12 @@ export class VirtualContext {
    */
   horizon = 0;
   readonly topology: Topology;
+  readonly prices: LinePrices;
+  /** Loops over CPUs are priced line by line. */
+  readonly exactLoops: boolean;
   private readonly socketOf: Int32Array;
   private readonly coreOf: Int32Array;
-  /** Per cache line of kernel memory: the CPU holding it + 1, or 0 when no cache has it. */
+  /** Per cache line of kernel memory: the CPU holding it + 1, or 0 when no cache has it (lines outside the columns). */
   private readonly lineHolder: Int16Array;
   /** Per cache line: its holder's streamed bytes when the holder last touched it. */
   private readonly lineStamp: Float64Array;
@@ -65,15 +104,12 @@ export class VirtualContext {
   /** Per CPU: its share of its core's private cache and of its socket's LLC (bytes). */
   private readonly privateShare: Float64Array;
   private readonly llcShare: Float64Array;
-  private readonly llcHitNs: number;
-  private readonly smtNs: number;
-  private readonly sameNs: number;
-  private readonly crossNs: number;
-  private readonly dramLocalNs: number;
-  private readonly dramRemoteNs: number;
+  private readonly byState: Float64Array;
+  /** The lines of percpu rows that loops touched, in aggregate; null when every loop is priced line by line. */
+  private readonly columns: UnitColumns | null;
 
   /** `busy`: the CPUs that run (the first ones), which share the caches. */
-  constructor(readonly profile: CostProfile, memBytes: number, topology: Topology, busy = topology.machineCpus) {
+  constructor(readonly profile: CostProfile, memBytes: number, topology: Topology, busy = topology.machineCpus, opts: ContextOptions = {}) {
     checkTopology(topology);
     this.topology = { ...topology };
     const n = topology.machineCpus;
@@ -95,18 +131,25 @@ export class VirtualContext {
       this.privateShare[c] = profile.privateCacheBytes / Math.max(1, busyInCore[this.coreOf[c]!]!);
       this.llcShare[c] = (profile.llcBytesPerCore * coresPerSocket) / Math.max(1, busyInSocket[this.socketOf[c]!]!);
     }
-    this.llcHitNs = profile.llcHitNs;
-    this.smtNs = profile.lineTransferSmtNs;
-    this.sameNs = profile.lineTransferSameSocketNs;
-    this.crossNs = profile.lineTransferCrossSocketNs;
-    this.dramLocalNs = profile.dramLocalNs;
-    this.dramRemoteNs = profile.dramRemoteNs;
+    this.prices = new LinePrices(profile);
+    this.byState = this.prices.byState;
+    this.exactLoops = opts.exactLoops ?? false;
+    const arrays: CacheArrays = {
+      lineHolder: this.lineHolder, lineStamp: this.lineStamp, streamed: this.streamed,
+      privateShare: this.privateShare, llcShare: this.llcShare, socketOf: this.socketOf, coreOf: this.coreOf,
+    };
+    const aggregate = !this.exactLoops && this.prices.everyMissCosts && n >= (opts.aggregateFrom ?? AGGREGATE_LOOPS_FROM_CPUS);
+    this.columns = aggregate ? new UnitColumns(arrays, memBytes, topology.sockets) : null;
   }
 
   /** Cost of pulling a line that CPU `from` holds into CPU `to`'s cache (from ≠ to). */
   transferNs(from: number, to: number): number {
-    if (this.coreOf[from] === this.coreOf[to]) return this.smtNs;
-    return this.socketOf[from] === this.socketOf[to] ? this.sameNs : this.crossNs;
+    return this.byState[this.transferState(from, to)]!;
+  }
+
+  private transferState(from: number, to: number): number {
+    if (this.coreOf[from] === this.coreOf[to]) return LINE_SMT;
+    return this.socketOf[from] === this.socketOf[to] ? LINE_SAME_SOCKET : LINE_OTHER_SOCKET;
   }
 
   /**
@@ -115,25 +158,45 @@ export class VirtualContext {
    */
   takeLines(cpu: number, home: number, addr: number, bytes: number): number {
     let ns = 0;
-    for (let l = addr >> LINE_SHIFT, last = (addr + bytes - 1) >> LINE_SHIFT; l <= last; l++) ns += this.takeLine(cpu, home, l);
+    for (let l = addr >> LINE_SHIFT, last = (addr + bytes - 1) >> LINE_SHIFT; l <= last; l++) ns += this.byState[this.takeLine(cpu, home, l)]!;
     return ns;
   }
 
-  /** CPU `cpu` takes line `l` of CPU `home`'s unit: what it costs beyond a hit, the line restamped. */
+  /**
+   * CPU `cpu` takes line `l` of CPU `home`'s unit: the state it was in
+   * (line-price.ts), the line restamped, and the CPU's streamed bytes
+   * advanced by the line when it was not free to take.
+   */
   private takeLine(cpu: number, home: number, l: number): number {
-    const h = this.lineHolder[l]! - 1;
-    let ns: number;
-    if (h < 0) ns = this.dramNs(home, cpu);
-    else {
-      const d = this.streamed[h]! - this.lineStamp[l]!;
-      if (d <= this.privateShare[h]!) ns = h === cpu ? 0 : this.transferNs(h, cpu);
-      else if (d <= this.llcShare[h]!) ns = this.socketOf[h] === this.socketOf[cpu] ? this.llcHitNs : this.crossNs;
-      else ns = this.dramNs(home, cpu);
+    const cols = this.columns;
+    const inColumn = cols !== null && cols.find(l);
+    let h: number;
+    let stamp: number;
+    if (inColumn) {
+      const col = cols.foundColumn!;
+      h = col.holder[cols.foundSegment]!;
+      stamp = col.stampAt(cols.foundSegment, cols.foundUnit);
+    } else {
+      h = this.lineHolder[l]! - 1;
+      stamp = this.lineStamp[l]!;
     }
-    if (ns > 0) this.streamed[cpu]! += 1 << LINE_SHIFT;
-    this.lineHolder[l] = cpu + 1;
-    this.lineStamp[l] = this.streamed[cpu]!;
-    return ns;
+    const state = this.stateOf(cpu, home, h, stamp);
+    if (this.byState[state]! > 0) this.streamed[cpu]! += 1 << LINE_SHIFT;
+    if (inColumn) cols.foundColumn!.setUnit(cols.foundUnit, cpu, this.streamed[cpu]!);
+    else {
+      this.lineHolder[l] = cpu + 1;
+      this.lineStamp[l] = this.streamed[cpu]!;
+    }
+    return state;
+  }
+
+  /** Where a line held by `h` (-1: no cache) with `stamp` is for CPU `cpu`, the line being in CPU `home`'s unit. */
+  private stateOf(cpu: number, home: number, h: number, stamp: number): number {
+    if (h < 0) return this.dramState(home, cpu);
+    const d = this.streamed[h]! - stamp;
+    if (d <= this.privateShare[h]!) return h === cpu ? LINE_HIT : this.transferState(h, cpu);
+    if (d <= this.llcShare[h]!) return this.socketOf[h] === this.socketOf[cpu] ? LINE_LLC_LOCAL : LINE_LLC_REMOTE;
+    return this.dramState(home, cpu);
   }
 
   /**
@@ -145,11 +208,24 @@ export class VirtualContext {
    */
   lockLine(cpu: number, addr: number, reload: boolean): number {
     const l = addr >> LINE_SHIFT;
+    const cols = this.columns;
+    if (cols !== null && cols.find(l)) {
+      // A word in a page that loops over CPUs knew as a unit page.
+      const col = cols.foundColumn!;
+      if (reload && col.holder[cols.foundSegment] === cpu) return this.byState[this.takeLine(cpu, cpu, l)]!;
+      col.setUnit(cols.foundUnit, cpu, this.streamed[cpu]!);
+      return 0;
+    }
     const h = this.lineHolder[l]! - 1;
-    if (reload && h === cpu) return this.takeLine(cpu, cpu, l);
+    if (reload && h === cpu) return this.byState[this.takeLine(cpu, cpu, l)]!;
     this.lineHolder[l] = cpu + 1;
     this.lineStamp[l] = this.streamed[cpu]!;
     return 0;
+  }
+
+  /** Percpu pages were populated: page-table rows may name other pages (unit-columns.ts). */
+  unitPagesChanged(): void {
+    this.columns?.unitPagesChanged();
   }
 
   /** CPU `cpu` streamed `bytes` of memory no other CPU sees through its caches (Cpu.touchPrivate). */
@@ -158,31 +234,40 @@ export class VirtualContext {
   }
 
   /**
-   * takeLines for every unit of a loop over CPUs 0..n-1, CPU u's page at
-   * i32[pages + u] (Cpu.touchUnits); the sum of what the lines cost. The
-   * loop of the engine's hottest path, so written out.
+   * A loop by `cpu` over CPUs 0..n-1 that touches [off, off + bytes) of each
+   * CPU u's page at i32[pages + u] (Cpu.touchUnits): adds to `counts` how
+   * many of its lines were in each state (line-price.ts). In aggregate
+   * (unit-columns.ts) unless exactLoops, on a small machine, or when the
+   * aggregate cannot take the loop.
    */
-  takeUnitLines(cpu: number, i32: Int32Array, pages: number, off: number, bytes: number, n: number): number {
+  takeUnitLines(cpu: number, i32: Int32Array, pages: number, off: number, bytes: number, n: number, counts: Float64Array): void {
+    if (this.columns !== null && this.columns.takeUnitLines(cpu, i32, pages, off, bytes, n, counts)) return;
+    this.takeUnitLinesExact(cpu, i32, pages, off, bytes, n, counts);
+  }
+
+  /**
+   * The reference: every line of the loop, one by one, in the loop's order.
+   * A line this CPU holds that is still in its private cache (distance read
+   * at the loop's start) is a hit and keeps its stamp.
+   */
+  private takeUnitLinesExact(cpu: number, i32: Int32Array, pages: number, off: number, bytes: number, n: number, counts: Float64Array): void {
     const holder = this.lineHolder;
     const stamp = this.lineStamp;
     const mine = cpu + 1;
     const fresh = this.streamed[cpu]! - this.privateShare[cpu]!;
     const span = (((off & ((1 << LINE_SHIFT) - 1)) + bytes - 1) >> LINE_SHIFT) + 1;
-    let ns = 0;
     for (let u = 0; u < n; u++) {
       const first = (i32[pages + u]! + off) >> LINE_SHIFT;
       for (let l = first; l < first + span; l++) {
-        // The common case inline: this CPU's own line, still in its private cache (distance read at the loop's start).
-        if (holder[l] === mine && stamp[l]! >= fresh) continue;
-        ns += this.takeLine(cpu, u, l);
+        if (holder[l] === mine && stamp[l]! >= fresh) counts[LINE_HIT]!++;
+        else counts[this.takeLine(cpu, u, l)]!++;
       }
     }
-    return ns;
   }
 
   /** A line no cache holds, in CPU `home`'s unit, read by CPU `cpu`: its node's DRAM. */
-  private dramNs(home: number, cpu: number): number {
-    return this.socketOf[home] === this.socketOf[cpu] ? this.dramLocalNs : this.dramRemoteNs;
+  private dramState(home: number, cpu: number): number {
+    return this.socketOf[home] === this.socketOf[cpu] ? LINE_DRAM_LOCAL : LINE_DRAM_REMOTE;
   }
 
   get nrSockets(): number {

@@ -19,7 +19,7 @@
 // top.
 //
 // Each point also reports where its CPUs' time went (time-split.ts), per
-// operation (mm lifetime).
+// operation (mm lifetime), and how fast the host simulated it (speed.ts).
 import { ScenarioError } from '../../scenario/errors.js';
 import { attachPoint, bootPoint } from '../../boot.js';
 import { bootSnapshot, collectPoint } from '../../metrics/collect.js';
@@ -27,7 +27,7 @@ import { instantiate } from '../../workloads/instantiate.js';
 import { deriveWorkNs } from '../../workloads/work-ns.js';
 import type { CpuRaw, Engine, PointSpec, RawPoint, WorkNsDerivation } from '../engine.js';
 import type { PointFailure } from '../../results/schema.js';
-import { checkTopology, type Topology } from './context.js';
+import { checkTopology, exactLoopsFromEnv, type Topology } from './context.js';
 import { loadProfile, ProfileError, type CostProfile } from '../../cost-model/index.js';
 import { VirtualConfigError, VirtualRunError } from './errors.js';
 import { createVirtualCpus, runVirtual, type VirtualRunResult } from './run.js';
@@ -53,8 +53,9 @@ function topologyOf(spec: PointSpec): Topology {
 
 async function runPoint(spec: PointSpec): Promise<RawPoint> {
   const profile = resolveProfile(spec);
+  const exactLoops = exactLoopsFromEnv();
   const kernel = bootPoint(spec);
-  const cpus = createVirtualCpus(kernel, spec.cpus, profile, topologyOf(spec), spec.seed);
+  const cpus = createVirtualCpus(kernel, spec.cpus, profile, topologyOf(spec), spec.seed, { exactLoops });
   const boot = bootSnapshot(kernel);
   // One thread hosts every CPU, as one worker would host one: one attach serves them all.
   const attached = attachPoint(kernel, spec);
@@ -63,6 +64,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
   let windowSplits: TimeSplit[] = [];
   let result: VirtualRunResult | null = null;
   let failure: PointFailure | null = null;
+  const t0 = performance.now();
   try {
     result = runVirtual({
       kernel,
@@ -82,6 +84,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
     if (!(e instanceof VirtualRunError)) throw e;
     failure = { kind: e.name, message: e.message };
   }
+  const seconds = (performance.now() - t0) / 1000;
   const split = result === null ? null : lifetimeSplit(windowSplits, result.totalOps, (id) => kernel.lockClassName(id));
   const perCpu: (CpuRaw | null)[] = cpus.map((cpu, i) => {
     const c = result?.perCpu[i];
@@ -89,7 +92,7 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
     const rec = runs[i]!.rec;
     return { cpu: cpu.id, ops: c.ops, elapsedNs: c.clockNs, latency: rec.snapshot(), tally: rec.tally };
   });
-  return collectPoint(kernel, spec, {
+  const raw = collectPoint(kernel, spec, {
     boot,
     parkedPercpuBytes,
     perCpu,
@@ -101,14 +104,19 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
       profile: profile.name,
       profileOrigin: profile.origin,
       virtualSteps: result?.steps ?? null,
+      // Only the reference says so: aggregate results stay byte for byte what they were.
+      ...(exactLoops ? { loopPricing: 'exact' } : {}),
     },
   });
+  // How fast it simulated (speed.ts): a complete run ran every CPU's warm-up and window.
+  if (result !== null) raw.simulation = { ops: result.totalOps + spec.cpus * spec.warmupOps, seconds };
+  return raw;
 }
 
 async function deriveVirtualWorkNs(spec: PointSpec): Promise<WorkNsDerivation> {
   const profile = resolveProfile(spec);
   const kernel = bootPoint(spec);
-  const [cpu] = createVirtualCpus(kernel, 1, profile, topologyOf(spec), spec.seed);
+  const [cpu] = createVirtualCpus(kernel, 1, profile, topologyOf(spec), spec.seed, { exactLoops: exactLoopsFromEnv() });
   // With an exec model the whole cycle is priced: nothing is left for a derived work term to stand in for.
   const d = deriveWorkNs(cpu!, attachPoint(kernel, spec), spec, spec.knobs.binary === null);
   return { ...d, text: [`cost profile ${profile.name}: ${d.text[0]}`, ...d.text.slice(1)] };
@@ -120,6 +128,7 @@ export const virtualEngine: Engine = {
     resolveProfile(spec);
     try {
       checkTopology(topologyOf(spec));
+      exactLoopsFromEnv();
     } catch (e) {
       if (e instanceof VirtualConfigError) throw new ScenarioError([e.message]);
       throw e;

@@ -18,7 +18,7 @@ import {
 } from '@percpu-lab/machine';
 import type { CpuProgram } from '../program.js';
 import { CpuHeap } from './cpu-heap.js';
-import { VirtualContext, type Topology } from './context.js';
+import { VirtualContext, type ContextOptions, type Topology } from './context.js';
 import { PART_OTHER, type CostProfile } from '../../cost-model/index.js';
 import { VirtualConfigError, VirtualRunError } from './errors.js';
 import { VirtualCpu } from './virtual-cpu.js';
@@ -35,7 +35,9 @@ export type MachineShape = Partial<Pick<Topology, 'sockets' | 'threadsPerCore'>>
  * CPUs) and switch the kernel's locks to virtual time. Call it before any
  * subsystem object caches lock objects (PageAllocator, Percpu, …).
  */
-export function createVirtualCpus(kernel: Kernel, nrCpus: number, profile: CostProfile, topology: MachineShape = {}, seed = 1): VirtualCpu[] {
+export function createVirtualCpus(
+  kernel: Kernel, nrCpus: number, profile: CostProfile, topology: MachineShape = {}, seed = 1, opts: ContextOptions = {},
+): VirtualCpu[] {
   if (!Number.isInteger(nrCpus) || nrCpus < 1 || nrCpus > kernel.nrCpus) {
     throw new VirtualConfigError(`cannot run ${nrCpus} CPUs on a kernel booted with ${kernel.nrCpus} possible CPUs: boot with nrCpus >= the CPUs to run`);
   }
@@ -43,7 +45,7 @@ export function createVirtualCpus(kernel: Kernel, nrCpus: number, profile: CostP
     machineCpus: kernel.nrCpus,
     sockets: topology.sockets ?? 1,
     threadsPerCore: topology.threadsPerCore ?? 1,
-  }, nrCpus);
+  }, nrCpus, opts);
   kernel.setLockOps(virtualLockOps(ctx));
   const cpus: VirtualCpu[] = [];
   for (let id = 0; id < nrCpus; id++) {

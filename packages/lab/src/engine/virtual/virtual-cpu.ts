@@ -2,7 +2,9 @@
 // CPU does moves forward. spend(ns) is exec-like work the model does not
 // break down; cost(kind, units) charges modelled work at the profile's price;
 // touchUnits/touchOwn price the cache lines a CPU pulls in by who holds them
-// and touchPrivate the process memory that pushes them out (context.ts); lock waits and lock-line transfers are added by the virtual
+// (a loop over CPUs from how many of its lines were in each state,
+// line-price.ts) and touchPrivate the process memory that pushes them out
+// (context.ts); lock waits and lock-line transfers are added by the virtual
 // locks. Every charge is also booked to one part of the CPU's time split
 // (time-split.ts). The per-CPU generator is seeded like the threads engine's
 // (xoroshiro128plus from seed and CPU id), so one seed gives one run, bit for
@@ -12,7 +14,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { CACHE_LINE as LINE_BYTES, type Cpu, type CostKind, type Kernel } from '@percpu-lab/machine';
-import { kindTable, PART_LOOPS, PART_TRANSFERS, PART_WORK, type KindTable } from '../../cost-model/index.js';
+import { kindTable, LINE_STATES, PART_LOOPS, PART_TRANSFERS, PART_WORK, type KindTable } from '../../cost-model/index.js';
 import type { VirtualContext } from './context.js';
 import { TimeSplit } from './time-split.js';
 
@@ -20,14 +22,16 @@ export class VirtualCpu implements Cpu {
   /** Virtual time of this CPU (ns). Virtual locks move it forward too. */
   clock = 0;
   readonly nrPossible: number;
+  /** Work is charged from the profile: stores nobody reads may be left out (Cpu.pricesWork). */
+  readonly pricesWork = true;
   readonly split = new TimeSplit();
   private readonly parts: Float64Array;
   private readonly i32: Int32Array;
   private readonly rng: RandomGenerator;
   // Prices copied out of the profile: cost() is on every model hot path.
   private readonly kinds: KindTable;
-  private readonly loopIterNs: number;
-  private readonly lineOverlap: number;
+  /** Lines of the current loop over CPUs by state (line-price.ts). */
+  private readonly lineCounts = new Float64Array(LINE_STATES);
 
   constructor(
     readonly kernel: Kernel,
@@ -41,8 +45,6 @@ export class VirtualCpu implements Cpu {
     this.rng = xoroshiro128plus((seed * 0x9e3779b1 + id) | 0);
     const p = ctx.profile;
     this.kinds = kindTable(p);
-    this.loopIterNs = p.percpuLoopIterNs;
-    this.lineOverlap = p.lineOverlap;
   }
 
   now(): number {
@@ -54,13 +56,16 @@ export class VirtualCpu implements Cpu {
   }
 
   cost(kind: CostKind, units: number): void {
+    // Not a price: population is when percpu page-table rows change, which the loops' aggregate must know.
+    if (kind === 'pagePopulate') this.ctx.unitPagesChanged();
     this.charge(this.kinds.part[kind], this.kinds.ns[kind] * units);
   }
 
   touchUnits(pages: number, off: number, bytes: number, n: number): void {
-    const miss = this.ctx.takeUnitLines(this.id, this.i32, pages, off, bytes, n);
-    // The misses of one loop overlap (lineOverlap of them in flight at once); the iterations do not.
-    this.charge(PART_LOOPS, n * this.loopIterNs + miss / this.lineOverlap);
+    const counts = this.lineCounts;
+    counts.fill(0);
+    this.ctx.takeUnitLines(this.id, this.i32, pages, off, bytes, n, counts);
+    this.charge(PART_LOOPS, this.ctx.prices.loopNs(n, counts));
   }
 
   /**
