@@ -39,7 +39,7 @@ for (const c of CAPTURES) {
     assert.equal(r.divergences, 0);
     assert.ok(o.moved > 0);
     assert.ok(o.largestShift > 0 && o.largestShift <= o.window, `largest shift ${o.largestShift} s within the ${o.window} s window`);
-    assert.equal(o.perCpuOrderKept, true);
+    assert.equal(o.perTaskOrderKept, true);
     assert.deepEqual(r.chunksCreated, { trace: c.created, model: c.created });
   });
 }

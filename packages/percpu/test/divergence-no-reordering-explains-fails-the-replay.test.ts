@@ -56,6 +56,6 @@ test("placements that only a swap of one CPU's own events would explain fail the
   const { text, lineOf } = loggedLate(ops, [0, 2, 3, 1]);
   const { code, report } = await replayJson(text);
   assert.equal(code, 1);
-  assert.equal(report.order!.perCpuOrderKept, true);
+  assert.equal(report.order!.perTaskOrderKept, true);
   assert.equal(report.order!.unexplained[0]!.line, lineOf[2]);
 });

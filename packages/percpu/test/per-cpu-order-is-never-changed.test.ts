@@ -29,5 +29,5 @@ test("the applied order keeps every CPU's own order", () => {
     if (k > 0 && order[k - 1]! > i) crossed++;
   });
   assert.ok(crossed > 0, 'the order differs from the logged one');
-  assert.equal(r.order!.perCpuOrderKept, true);
+  assert.equal(r.order!.perTaskOrderKept, true);
 });

@@ -32,7 +32,7 @@ test('an allocation logged after a later allocation and a later free is put back
     "CPU 0's allocation goes just before CPU 1's",
   );
   assert.ok(Math.abs(o.largestShift - 2e-5) < 1e-9, `shift ${o.largestShift}`);
-  assert.equal(o.perCpuOrderKept, true);
+  assert.equal(o.perTaskOrderKept, true);
 });
 
 test('with the same lines in the true order nothing moves', () => {
