@@ -75,8 +75,8 @@ export interface SearchStats {
   decisions: number;
   /** Times the search went back to an earlier decision. */
   backtracks: number;
-  /** Failures no order within the search explained. */
-  unexplained: number;
+  /** Failures no order within the search explained when they were met (a later move may still explain one). */
+  giveUps: number;
   /** Moves rejected because the logged order explained what they made fail. */
   rejected: number;
 }
@@ -96,7 +96,7 @@ export class OrderSearch {
   private trial: { failed: boolean } | null = null;
   /** Lowest log position that must stay rewindable (a give-up's start). */
   private pin = Infinity;
-  readonly stats: SearchStats = { decisions: 0, backtracks: 0, unexplained: 0, rejected: 0 };
+  readonly stats: SearchStats = { decisions: 0, backtracks: 0, giveUps: 0, rejected: 0 };
 
   constructor(host: OrderHost, private readonly events: PcpuEvent[], readonly window: number) {
     this.tl = new Timeline(host, events, window);
@@ -302,7 +302,7 @@ export class OrderSearch {
    */
   private giveUp(greedy: Path, root: number, fail: number, work: number): void {
     const tl = this.tl;
-    this.stats.unexplained++;
+    this.stats.giveUps++;
     this.abortAll();
     tl.limit = Infinity;
     this.cursor = Math.min(this.cursor, root);

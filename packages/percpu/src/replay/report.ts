@@ -299,7 +299,10 @@ export function formatReport(r: ReplayReport): string {
         `largest shift ${ms(o.largestShift)}; per-task order ${o.perTaskOrderKept ? 'kept' : 'CHANGED'}`,
     );
     const s = o.search;
-    out.push(`  search: ${s.decisions} failures explained by a move, ${s.backtracks} backtracks, ${s.rejected} moves rejected (the logged order explained what they broke)`);
+    out.push(
+      `  search: ${s.decisions} decisions (a failed placement and a move that held), ${s.backtracks} backtracks, ` +
+        `${s.giveUps} failures unexplained when met, ${s.rejected} moves rejected (the logged order explained what they broke)`,
+    );
     for (const m of o.moves.slice(0, MAX_MOVES_SHOWN)) out.push(`    ${formatMove(m)}`);
     if (o.moves.length > MAX_MOVES_SHOWN) out.push(`    … ${o.moves.length - MAX_MOVES_SHOWN} more moves (--json lists them all)`);
     out.push(`  allocations no reordering explains: ${r.divergences}`);
