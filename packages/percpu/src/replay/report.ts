@@ -260,7 +260,7 @@ export function formatMove(m: Move): string {
   const others = m.explains.filter((l) => l !== m.failedLine);
   return (
     `line ${m.line} (CPU ${m.cpu}) before line ${m.beforeLine}, ${ms(m.shift)} earlier: line ${m.failedLine} failed as logged; ` +
-    `with the move it lands at the kernel's offset${others.length > 0 ? `, and so do lines ${others.join(', ')}` : ''}; ` +
+    `with the move it lands at the kernel's offset${others.length === 0 ? '' : others.length === 1 ? `, and so does line ${others[0]}` : `, and so do lines ${others.join(', ')}`}; ` +
     `the next ${m.checked.allocations} allocation lines, through line ${m.checked.throughLine}, were checked after it`
   );
 }
@@ -300,8 +300,8 @@ export function formatReport(r: ReplayReport): string {
     );
     const s = o.search;
     out.push(
-      `  search: ${s.decisions} decisions (a failed placement and a move that held), ${s.backtracks} backtracks, ` +
-        `${s.giveUps} failures unexplained when met, ${s.rejected} moves rejected (the logged order explained what they broke)`,
+      `  search: decisions ${s.decisions} (a failed placement and a move that held), backtracks ${s.backtracks}, ` +
+        `failures unexplained when met ${s.giveUps}, moves rejected ${s.rejected} (the logged order explained what they broke)`,
     );
     for (const m of o.moves.slice(0, MAX_MOVES_SHOWN)) out.push(`    ${formatMove(m)}`);
     if (o.moves.length > MAX_MOVES_SHOWN) out.push(`    … ${o.moves.length - MAX_MOVES_SHOWN} more moves (--json lists them all)`);
