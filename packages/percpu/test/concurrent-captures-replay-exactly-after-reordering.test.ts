@@ -62,7 +62,7 @@ for (const c of CAPTURES) {
     assert.equal(r.divergences, 0);
     assert.equal(o.kept, 'reconstructed');
     assert.ok(o.moved > 0);
-    assert.ok(o.largestShift > 0 && o.largestShift <= o.window, `largest shift ${o.largestShift} s within the ${o.window} s window`);
+    assert.ok(o.largestShift > 0 && o.largestShift <= o.reach, `largest shift ${o.largestShift} s within the search's reach, ${o.reach} s`);
     assert.equal(o.perTaskOrderKept, true);
     for (const m of o.moves) {
       assert.ok(m.explains.includes(m.failedLine) && m.explains.includes(m.line), `line ${m.line}: explains what failed and itself`);

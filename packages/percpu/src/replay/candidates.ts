@@ -2,7 +2,8 @@
 //
 // An allocation took its area at some point before its line, after the
 // previous event of its sequence (its task's, or its CPU's interrupts: see
-// sequenceOf) and, we assume, within the window. So where allocation F
+// sequenceOf) and, we assume, within the window (as a last resort, the
+// reach beyond it: window.ts). So where allocation F
 // lands elsewhere than the kernel put it, the true order may be one of:
 //   - F itself came earlier, before the newest applied events of other
 //     sequences (taken back, and applied again after it);
@@ -37,9 +38,10 @@ import type { Timeline } from './timeline.js';
 export const MAX_MOVES = 2;
 
 /**
- * Upper bounds of the time-shift rounds (s), the last one the window. An
- * alloc line is usually microseconds late (zeroing, the memcg hook),
- * milliseconds when the task was preempted or its vCPU descheduled.
+ * Upper bounds of the time-shift rounds (s), up to the window; then one
+ * last round up to the reach (see window.ts). An alloc line is usually
+ * microseconds late (zeroing, the memcg hook), milliseconds when the task
+ * was preempted or its vCPU descheduled.
  */
 const SHIFT_ROUNDS = [50e-6, 500e-6, 5e-3, 50e-3, 500e-3, Infinity];
 
@@ -64,8 +66,8 @@ export interface CandidateSink {
  * the allocation whose failure opened the decision; `movesLeft` bounds how
  * many moves combine; `low` is the lowest position moved by outer moves.
  * Candidates come in rounds of growing time shift (SHIFT_ROUNDS, up to
- * the window), so a small move is tried before a large one whatever its
- * depth.
+ * the window, then to the reach), so a small move is tried before a large
+ * one whatever its depth.
  */
 export function* candidates(
   tl: Timeline,
@@ -83,6 +85,7 @@ export function* candidates(
     if (hi >= tl.window || tl.spent()) break;
     lo = hi;
   }
+  if (tl.reach > tl.window && !tl.spent()) yield* round(tl, sink, fail, decisionAt, movesLeft, low, tl.window, tl.reach, maxDepth);
 }
 
 /** The candidates whose time shift is in (lo, hi]. */

@@ -41,7 +41,9 @@ options:
   --no-reorder          replay in the logged order (only the two local fix-ups, no order search)
   --window MS           how long before its line an allocation may have taken its area, in ms
                         (default: the 99th percentile of the gaps between back-to-back allocations
-                        of one task on one CPU in this trace; each gap bounds a whole pcpu_alloc call)
+                        of one task on one CPU in this trace; each gap bounds a whole pcpu_alloc call;
+                        where nothing within it explains a placement, the search looks 10 times as
+                        far, for a task preempted before its trace point; a given window is a bound)
   --strict              the first malformed or unknown line is fatal (exit 2)
   --json                print the report as one JSON object (matchRate, matchRateAsLogged, order.moves, …)
   --context N           events shown around the first divergence (default 5)

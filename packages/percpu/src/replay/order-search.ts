@@ -98,8 +98,14 @@ export class OrderSearch {
   private pin = Infinity;
   readonly stats: SearchStats = { decisions: 0, backtracks: 0, giveUps: 0, rejected: 0 };
 
-  constructor(host: OrderHost, private readonly events: PcpuEvent[], readonly window: number) {
-    this.tl = new Timeline(host, events, window);
+  constructor(
+    host: OrderHost,
+    private readonly events: PcpuEvent[],
+    /** Seconds an allocation may have come before its line, and the last-resort bound beyond it (window.ts). */
+    readonly window: number,
+    readonly reach: number,
+  ) {
+    this.tl = new Timeline(host, events, window, reach);
     this.allocsBefore = new Int32Array(events.length + 1);
     events.forEach((e, i) => (this.allocsBefore[i + 1] = this.allocsBefore[i]! + (e.kind === 'alloc' ? 1 : 0)));
   }

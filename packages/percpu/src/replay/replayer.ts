@@ -28,7 +28,7 @@ import type { PreludeAlloc } from './prelude.js';
 import { buildReport, MAX_LISTED, perTaskOrderKept, type Divergence, type ReplayReport } from './report.js';
 import type { OrderHost } from './timeline.js';
 import { undoForBalanceWork } from './undo.js';
-import { defaultWindow } from './window.js';
+import { BEYOND_WINDOW, defaultWindow } from './window.js';
 
 export interface ReplayOptions {
   /** Geometry with nrPossible set. */
@@ -80,6 +80,7 @@ export class Replayer {
     const events = parsed.events;
     const reorder = this.opts.reorder ?? true;
     const window = reorder ? (this.opts.window ?? defaultWindow(events).seconds) : 0;
+    const reach = this.opts.window === undefined ? window * BEYOND_WINDOW : window;
     const placer = new Placer(this.percpu.ctx, this.cpu, this.pairing, this.tally, events, { resync: this.opts.resync === true, undoable: reorder });
     for (const a of this.opts.prelude ?? []) {
       const ptr = this.percpu.pcpuAlloc(this.cpu(0), a.size, a.align, a.reserved);
@@ -89,7 +90,7 @@ export class Replayer {
     runPendingWork(this.cpu(0));
     this.tracing = true;
     if (reorder) {
-      this.search = new OrderSearch(this.host(placer, events), events, window);
+      this.search = new OrderSearch(this.host(placer, events), events, window, reach);
       this.search.run();
     } else {
       this.asLogged = new AsLoggedReplay(placer, events, this.cpu);
@@ -98,7 +99,7 @@ export class Replayer {
     const s = this.search;
     return buildReport(this, parsed, this.tally, {
       ...this.opts,
-      order: s === null ? undefined : { window, lookahead: LOOKAHEAD_ALLOCS, moves: s.allMoves(), applied: s.order(), search: s.stats },
+      order: s === null ? undefined : { window, reach, lookahead: LOOKAHEAD_ALLOCS, moves: s.allMoves(), applied: s.order(), search: s.stats },
     });
   }
 

@@ -93,6 +93,8 @@ export interface ReplayReport {
 export interface OrderReport {
   /** Seconds an allocation may have come before its line. */
   window: number;
+  /** How far the search looks where nothing within the window explains a placement (the window itself if given). */
+  reach: number;
   /** Allocation lines after a move that must be explained too before it is kept. */
   lookahead: number;
   /** What the search did: failures a move explained, backtracks, failures no order explained, moves rejected. */
@@ -122,6 +124,7 @@ export interface OrderReport {
 /** Input for the order part of the report. */
 export interface OrderOutcome {
   window: number;
+  reach: number;
   lookahead: number;
   search: SearchStats;
   moves: Move[];
@@ -210,6 +213,7 @@ export function buildReport(
     report.reordered = o.moves.length;
     report.order = {
       window: o.window,
+      reach: o.reach,
       lookahead: o.lookahead,
       search: o.search,
       moved: o.moves.length,
@@ -295,7 +299,8 @@ export function formatReport(r: ReplayReport): string {
     }
     out.push(`  exact-offset match after reconstruction: ${r.matched}/${r.allocations} = ${pct(r.matchRate)}`);
     out.push(
-      `  order: window ${ms(o.window)}, look-ahead ${o.lookahead} allocations; ${o.moved} allocations replayed earlier than logged, ` +
+      `  order: window ${ms(o.window)}${o.reach > o.window ? ` (${ms(o.reach)} where nothing within explains a placement)` : ''}, ` +
+        `look-ahead ${o.lookahead} allocations; ${o.moved} allocations replayed earlier than logged, ` +
         `largest shift ${ms(o.largestShift)}; per-task order ${o.perTaskOrderKept ? 'kept' : 'CHANGED'}`,
     );
     const s = o.search;

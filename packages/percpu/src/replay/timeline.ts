@@ -1,7 +1,7 @@
 // The applied order of a replay under reconstruction: every event applied so
 // far, oldest first, the newest of which can be taken back (with the undo
 // records place.ts keeps, with any balance work that ran after them) and
-// applied again elsewhere. Steps older than the reorder window, and
+// applied again elsewhere. Steps older than the search's reach, and
 // everything before a step that cannot be taken back, are committed: they
 // can no longer move. Also tracks which events are applied and the
 // next pending event of each sequence (a task's, or a CPU's interrupts: see
@@ -53,6 +53,8 @@ export class Timeline {
     readonly events: PcpuEvent[],
     /** Seconds an allocation may have come before its line. */
     readonly window: number,
+    /** The same, as a last resort where nothing within the window holds (≥ window). */
+    readonly reach: number,
   ) {
     this.done = new Uint8Array(events.length);
     this.posInQueue = new Int32Array(events.length);
@@ -164,12 +166,12 @@ export class Timeline {
     return true;
   }
 
-  /** Commit steps more than the window older than the newest one, below log position `limit`. */
+  /** Commit steps more than the reach older than the newest one, below log position `limit`. */
   commitOld(limit: number): void {
     const newest = this.log.at(-1);
     if (newest === undefined) return;
     const ts = this.events[newest.index]!.ts;
-    while (this.start < limit && ts - this.events[this.log[this.start]!.index]!.ts > this.window) {
+    while (this.start < limit && ts - this.events[this.log[this.start]!.index]!.ts > this.reach) {
       this.committed.push(this.log[this.start++]!.index);
     }
   }
