@@ -1,7 +1,7 @@
 // What no order explains stays a divergence, and the replay command still
 // exits 1: an allocation placed where the model never would, and a pair of
-// allocations whose placements would need one CPU's own events swapped
-// (a CPU's events are sequential, so the search never does that).
+// allocations whose placements would need one task's own events swapped
+// (a task's events are sequential, so the search never does that).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -45,17 +45,17 @@ test('an allocation at an offset no order gives is reported and fails the replay
   assert.equal(report.order!.moved, 0);
 });
 
-test("placements that only a swap of one CPU's own events would explain fail the replay", async () => {
+test("placements that only a swap of one task's own events would explain fail the replay", async () => {
   const ops: Op[] = [
     { cpu: 2, alloc: 'x', size: 16, align: 8 },
     { cpu: 1, alloc: 'a', size: 16, align: 8 },
     { cpu: 1, alloc: 'b', size: 16, align: 8 },
     { cpu: 2, free: 'x' },
   ];
-  // As the swapped-pair test, but a and b are both CPU 1's: b's line cannot come first for real.
+  // As the swapped-pair test, but a and b are both CPU 1's task's: b's line cannot come first for real.
   const { text, lineOf } = loggedLate(ops, [0, 2, 3, 1]);
   const { code, report } = await replayJson(text);
   assert.equal(code, 1);
-  assert.equal(report.order!.perCpuOrderKept, true);
+  assert.equal(report.order!.perTaskOrderKept, true);
   assert.equal(report.order!.unexplained[0]!.line, lineOf[2]);
 });

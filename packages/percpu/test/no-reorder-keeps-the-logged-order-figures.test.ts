@@ -26,6 +26,7 @@ test('--no-reorder on the 2-CPU capture: the old full match and no order section
   const j = JSON.parse(out.join('\n'));
   assert.equal(j.order, undefined);
   assert.equal(j.matched, 2297);
+  assert.equal(j.matchedAsLogged, 2297, 'as logged is what this replay is');
   assert.equal(j.reordered, 6);
   assert.equal(j.divergences, 0);
 });

@@ -36,6 +36,8 @@ test('--json prints one object with the replay figures; exit 0 on a full match',
   assert.equal(j.frees, 1923);
   assert.equal(j.matched, 2297);
   assert.equal(j.matchRate, 1);
+  assert.equal(j.matchRateAsLogged, 1);
+  assert.equal(j.order.kept, 'reconstructed');
   assert.equal(j.firstDivergence, null);
   assert.deepEqual(j.chunksCreated, { trace: 1, model: 1 });
   assert.deepEqual(j.chunksDestroyed, { trace: 0, model: 0 });
@@ -47,6 +49,8 @@ test('divergences give exit 1 and a readable first divergence', async () => {
   const r = await run([fixture('trace.txt.gz'), '--geometry', 'percpu: Embedded 66 pages/cpu s233472 r8192 d28672 u1048576', '--cpus', '2']);
   assert.equal(r.code, 1);
   assert.match(r.out, /first divergence at line 13/);
+  assert.match(r.out, /exact-offset match as logged \(--no-reorder\): \d+\/2297/);
+  assert.match(r.out, /exact-offset match after reconstruction: \d+\/2297/);
 });
 
 test('bad input: one line on stderr and exit 2', async () => {

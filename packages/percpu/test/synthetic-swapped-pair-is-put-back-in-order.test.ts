@@ -3,11 +3,13 @@
 // free by CPU 2 that would have given it another area. As logged, the
 // model puts both elsewhere; with order reconstruction CPU 0's allocation
 // is moved back before CPU 1's, by exactly the time between the two lines,
-// and every placement matches.
+// and every placement matches. The move says which placement failed as
+// logged and what it explains, in the report and its text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTrace } from '../src/replay/parse.js';
 import { replayTrace } from '../src/replay/replayer.js';
+import { formatReport } from '../src/replay/report.js';
 import { GEOMETRY, loggedLate, type Op } from './fixtures/logged-late.js';
 
 const OPS: Op[] = [
@@ -32,7 +34,16 @@ test('an allocation logged after a later allocation and a later free is put back
     "CPU 0's allocation goes just before CPU 1's",
   );
   assert.ok(Math.abs(o.largestShift - 2e-5) < 1e-9, `shift ${o.largestShift}`);
-  assert.equal(o.perCpuOrderKept, true);
+  assert.equal(o.perTaskOrderKept, true);
+  // As logged, CPU 1's allocation (line of b) lands in a's area first: that failure starts the search.
+  const m = o.moves[0]!;
+  assert.equal(m.failedLine, lineOf[2]);
+  assert.deepEqual([...m.explains].sort(), [lineOf[1], lineOf[2]].sort());
+  assert.equal(r.matchedAsLogged, o.before.matched);
+  const shown = formatReport(r);
+  assert.match(shown, new RegExp(`line ${lineOf[1]} \\(CPU 0\\) before line ${lineOf[2]}, 0\\.020 ms earlier: line ${lineOf[2]} failed as logged`));
+  assert.match(shown, /exact-offset match as logged \(--no-reorder\): \d+\/3/);
+  assert.match(shown, /exact-offset match after reconstruction: 3\/3 = 100\.00 %/);
 });
 
 test('with the same lines in the true order nothing moves', () => {

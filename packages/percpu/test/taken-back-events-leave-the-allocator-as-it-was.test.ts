@@ -1,15 +1,17 @@
 // The replayer's undo records: allocations (including ones that populate
-// pages) and frees taken back newest first leave the allocator as if they
-// had never happened. Two machines run the same history; one also runs a
-// burst of events and takes them all back; then both run the same
-// continuation and must hand out the same areas and end with the same
-// statistics.
+// pages), frees, and a run of balance work (which populates pages), taken
+// back newest first, leave the allocator as if they had never happened. Two
+// machines run the same history; one also runs a burst of events (or the
+// balance work) and takes it all back; then both run the same continuation
+// and must hand out the same areas and end with the same statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pcpuSearch } from '../src/alloc.js';
 import { PCPU_MIN_ALLOC_SIZE } from '../src/constants.js';
+import { runPendingWork } from '@percpu-lab/machine';
+import { pcpuScheduleBalanceWork } from '../src/balance.js';
 import { bootReplayMachine, type ReplayMachine } from '../src/replay/machine.js';
-import { undoForAlloc, undoForFree, type UndoRecord } from '../src/replay/undo.js';
+import { undoForAlloc, undoForBalanceWork, undoForFree, type UndoRecord } from '../src/replay/undo.js';
 
 const GEOMETRY = { unitSize: 65536, staticSize: 20000, reservedSize: 8192, dynSize: 20480, nrPossible: 4 };
 
@@ -66,6 +68,31 @@ test('a burst of allocations and frees taken back leaves the allocator as it was
   a.percpu.verify();
 
   assert.deepEqual(run(a, liveA, 600, rng(3), 0.5), run(b, liveB, 600, rng(3), 0.5));
+  a.percpu.verify();
+  assert.deepEqual(a.percpu.stats(), b.percpu.stats());
+});
+
+test('balance work taken back leaves the allocator as it was', () => {
+  const a = bootReplayMachine(GEOMETRY);
+  const b = bootReplayMachine(GEOMETRY);
+  const liveA: number[] = [];
+  const liveB: number[] = [];
+  for (const [m, live] of [[a, liveA], [b, liveB]] as const) {
+    run(m, live, 300, rng(4), 0.2);
+    runPendingWork(m.cpu(0));
+    // Use up the empty populated pages, so that balance work has pages to populate.
+    while (m.percpu.stats().emptyPopPages > 0) live.push(m.percpu.pcpuAlloc(m.cpu(0), 4096, 4096));
+    pcpuScheduleBalanceWork(m.percpu.ctx);
+  }
+  const before = a.percpu.stats();
+  const undo = undoForBalanceWork(a.percpu.ctx, a.cpu(1));
+  assert.equal(runPendingWork(a.cpu(1)), 1);
+  assert.notDeepEqual(a.percpu.stats().chunks.map((c) => c.emptyPopPages), before.chunks.map((c) => c.emptyPopPages), 'the balance work populated pages');
+  undo.restore();
+  a.percpu.verify();
+  assert.deepEqual(a.percpu.stats(), before);
+  // Both still have the balance work pending; it runs the same way in the continuation.
+  assert.deepEqual(run(a, liveA, 600, rng(5), 0.5), run(b, liveB, 600, rng(5), 0.5));
   a.percpu.verify();
   assert.deepEqual(a.percpu.stats(), b.percpu.stats());
 });

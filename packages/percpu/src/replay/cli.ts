@@ -20,8 +20,13 @@ const USAGE = `usage: percpu-lab replay TRACE [options]
 Replays a kernel ftrace capture of percpu:* events (plain or .gz) on the
 percpu allocator model and compares every allocation's offset with the
 kernel's. Allocation lines are logged after pcpu_alloc drops its locks, so
-where a placement shows that an allocation came before lines of other
-CPUs, the replay moves it there (within the window) and reports the moves.
+the logged order is not always the allocator's. The replay keeps the
+logged order wherever it explains the placements; where one fails, it
+moves allocations earlier (never past their own task's events, within the
+window) only if the move explains that placement and the next ones, and
+reports each move with the placement that failed. It reports the match as
+logged and after reconstruction; should the reconstructed order explain
+fewer placements, the logged order is the one reported.
 
 geometry (one of):
   --dmesg FILE          boot log with the "percpu: Embedded …" line (and nr_cpu_ids)
@@ -33,12 +38,14 @@ geometry (one of):
 options:
   --prelude FILE        allocations made before tracing, lines "size=N align=N reserved=0|1"
   --resync              after a miss, place allocations where the kernel did; report decisionMatchRate
-  --no-reorder          replay in the logged order (only the old local fix-ups, no order search)
+  --no-reorder          replay in the logged order (only the two local fix-ups, no order search)
   --window MS           how long before its line an allocation may have taken its area, in ms
                         (default: the 99th percentile of the gaps between back-to-back allocations
-                        of one task on one CPU in this trace; each gap bounds a whole pcpu_alloc call)
+                        of one task on one CPU in this trace; each gap bounds a whole pcpu_alloc call;
+                        where nothing within it explains a placement, the search looks 10 times as
+                        far, for a task preempted before its trace point; a given window is a bound)
   --strict              the first malformed or unknown line is fatal (exit 2)
-  --json                print the report as one JSON object
+  --json                print the report as one JSON object (matchRate, matchRateAsLogged, order.moves, …)
   --context N           events shown around the first divergence (default 5)
   --mem MIB             kernel memory of the replay machine (default ${DEFAULT_REPLAY_MEM >> 20})
   --help                this text

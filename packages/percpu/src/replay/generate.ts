@@ -3,8 +3,11 @@
 // allocating and freeing (sizes like a fork/exec mix plus a tail of large
 // and aligned requests), balance work run by a kworker, chunks created and
 // destroyed. Optionally with stack-trace lines, trace markers, and alloc
-// events logged late (after the next event of another CPU), the way the
-// kernel logs them after dropping its locks. Replaying it must match 100 %.
+// events logged late (after up to `lateBy` events of other CPUs, on as many
+// CPUs at once as `lateAtOnce` allows), the way the kernel logs them after
+// dropping its locks, and with frees from softirq landing on a CPU between
+// an allocation and its late line (an RCU callback). Replaying it must
+// match 100 % wherever the placements show the true order.
 // Also writes the dmesg boot line and a prelude of pre-trace allocations.
 import { runPendingWork } from '@percpu-lab/machine';
 import { GFP_ATOMIC, GFP_KERNEL, PCPU_MIN_ALLOC_SIZE } from '../constants.js';
@@ -20,8 +23,14 @@ export interface GenerateOptions {
   preludeAllocs?: number;
   stackTraces?: boolean;
   markers?: boolean;
-  /** Probability that an alloc event is logged after the next event of another CPU. */
+  /** Probability that an alloc event is logged late: after the next event (up to `lateBy` events) of other CPUs. */
   lateLogging?: number;
+  /** Most events of other CPUs a late alloc line comes after (default 1). */
+  lateBy?: number;
+  /** Most CPUs with a late alloc line pending at once (default 1). */
+  lateAtOnce?: number;
+  /** Probability, per operation, that a CPU with a late line pending frees an area in softirq before that line. */
+  irqFrees?: number;
   /** Share of atomic (GFP_ATOMIC) allocations. */
   atomicShare?: number;
   /** Live allocations the workload aims for (more means more chunks). */
@@ -133,16 +142,28 @@ export function generateTrace(opts: GenerateOptions): GeneratedTrace {
       lines.push(prefix(e.task, e.cpu, e.flags) + '<stack trace>', ' => trace_event_raw_event_percpu_alloc_percpu', ' => pcpu_alloc_noprof', ` => ${e.site.split('+')[0]}`);
     }
   };
-  let deferred: Pending | null = null;
-  // The area of the deferred event: nobody can free it before its allocation returned (and logged).
-  let deferredPtr = 0;
-  const emit = (e: Pending) => {
-    const late = deferred;
-    deferred = null;
-    if (late !== null && late.cpu === e.cpu) write(late);
-    write(e);
-    if (late !== null && late.cpu !== e.cpu) write(late);
+  // Alloc lines logged late, by CPU, with how many more events of other CPUs come before them. Nobody
+  // frees such an area before its allocation returned (and logged); its own task logs nothing before.
+  const late = new Map<number, { ev: Pending; ptr: number; left: number }>();
+  const flush = (c: number) => {
+    const l = late.get(c);
+    if (l === undefined) return;
+    late.delete(c);
+    write(l.ev);
   };
+  // An event in interrupt context does not end its CPU's late line: the task is still in pcpu_alloc.
+  const emit = (e: Pending, irq = false) => {
+    if (!irq) flush(e.cpu);
+    write(e);
+    for (const [c, l] of late) if (c !== e.cpu && --l.left === 0) flush(c);
+  };
+  const freeLine = (ptr: number) => {
+    const chunk = p.i32[(p.chunkTable >> 2) + Math.floor(ptr / p.vaSpan)]!;
+    const off = ptr % p.vaSpan;
+    const base = bases.get(chunk)!;
+    return `percpu_free_percpu: base_addr=${hex(base)} off=${off} ptr=${hex(base + BigInt(off) - PCPU_BASE)}`;
+  };
+  const lateBy = opts.lateBy ?? 1;
 
   const target = opts.targetLive ?? 400;
   for (let op = 0; op < opts.ops; op++) {
@@ -176,10 +197,9 @@ export function generateTrace(opts: GenerateOptions): GeneratedTrace {
             `base_addr=${hex(base)} off=${off} ptr=${hex(base + BigInt(off) - PCPU_BASE)} ` +
             `bytes_alloc=${size * g.nrPossible + (size / 4) * 8} gfp_flags=${gfp}`,
         };
-        if (deferred === null && rand() < (opts.lateLogging ?? 0)) {
+        if (late.size < (opts.lateAtOnce ?? 1) && !late.has(curCpu) && rand() < (opts.lateLogging ?? 0)) {
           counts.late++;
-          deferred = ev;
-          deferredPtr = ptr;
+          late.set(curCpu, { ev, ptr, left: lateBy === 1 ? 1 : 1 + Math.floor(rand() * lateBy) });
         } else {
           emit(ev);
         }
@@ -187,24 +207,33 @@ export function generateTrace(opts: GenerateOptions): GeneratedTrace {
     } else {
       const k = Math.floor(rand() * live.length);
       const { ptr } = live[k]!;
-      if (ptr === deferredPtr && deferred !== null) {
-        write(deferred);
-        deferred = null;
-      }
+      for (const [c, l] of late) if (l.ptr === ptr) flush(c);
       live[k] = live[live.length - 1]!;
       live.pop();
-      const chunk = p.i32[(p.chunkTable >> 2) + Math.floor(ptr / p.vaSpan)]!;
-      const off = ptr % p.vaSpan;
-      const base = bases.get(chunk)!;
+      const body = freeLine(ptr);
       percpu.freePercpu(c, ptr);
       counts.frees++;
-      emit({ task, cpu: curCpu, flags: 'd..1.', body: `percpu_free_percpu: base_addr=${hex(base)} off=${off} ptr=${hex(base + BigInt(off) - PCPU_BASE)}` });
+      emit({ task, cpu: curCpu, flags: 'd..1.', body });
+    }
+    // An RCU callback in softirq on a CPU whose task has not logged its allocation yet.
+    const irqCpu = [...late.keys()].find((x) => x !== curCpu);
+    if ((opts.irqFrees ?? 0) > 0 && irqCpu !== undefined && rand() < opts.irqFrees!) {
+      const k = Math.floor(rand() * live.length);
+      const { ptr } = live[k] ?? { ptr: 0 };
+      if (ptr !== 0 && ![...late.values()].some((l) => l.ptr === ptr)) {
+        live[k] = live[live.length - 1]!;
+        live.pop();
+        const body = freeLine(ptr);
+        percpu.freePercpu(cpu(irqCpu), ptr);
+        counts.frees++;
+        emit({ task: `task${100 + irqCpu}-${200 + irqCpu}`, cpu: irqCpu, flags: 'd.s2.', body }, true);
+      }
     }
     // The kworker runs balance work at this CPU's next scheduling point.
     task = `kworker/${curCpu}:1-35`;
     runPendingWork(c);
   }
-  if (deferred !== null) write(deferred);
+  for (const c of [...late.keys()]) flush(c);
   return {
     trace: lines.join('\n') + '\n',
     dmesg: `[    0.081430] setup_percpu: NR_CPUS:8192 nr_cpumask_bits:${g.nrPossible} nr_cpu_ids:${g.nrPossible} nr_node_ids:1\n[    0.088997] ${formatPcpuBootLine(g)}\n`,

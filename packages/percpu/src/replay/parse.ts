@@ -1,8 +1,9 @@
 // Parser for ftrace text output (/sys/kernel/tracing/trace) holding
 // percpu:* events, plain or gzip-compressed. Lines look like
 //   <task>-<pid> [<cpu>] <flags> <timestamp>: <event>: key=value ...
-// (the flags and TGID columns are optional). Fields are read by name, so
-// their order may differ between kernel versions. Skipped without
+// (the flags and TGID columns are optional; the flags tell an event logged
+// in interrupt context, see sequenceOf). Fields are read by name, so their
+// order may differ between kernel versions. Skipped without
 // complaint: '#' headers, blank lines, '<stack trace>' lines and their
 // ' => function' frames (from a stacktrace trigger), and tracing_mark_write
 // markers (kept as phase names). Anything else is counted with its line
@@ -40,7 +41,9 @@ export class TraceLineError extends Error {
 }
 
 // task-pid [cpu] (flags) timestamp: body; the body is "event: fields" or "<stack trace>"
-const LINE_RE = /^\s*(.*?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):\s+(.*)$/;
+const LINE_RE = /^\s*(.*?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:(\S+)\s+)?(\d+\.\d+):\s+(.*)$/;
+// The flags column's third character: h (hardirq), s (softirq), H (hardirq in softirq), z/Z (NMI); '.' in task context.
+const IRQ_FLAG = /^..[hHszZ]/;
 const BODY_RE = /^(\w+):\s?(.*)$/;
 const FIELD_RE = /(\w+)=(\S*)/g;
 
@@ -97,7 +100,7 @@ export function parseTrace(text: string, opts: ParseOptions = {}): ParsedTrace {
       badLine(lineNo, 'malformed', 'not an ftrace event line', raw);
       continue;
     }
-    const [, task, pidS, cpuS, tsS, body] = mt as unknown as string[];
+    const [, task, pidS, cpuS, flags, tsS, body] = mt as unknown as (string | undefined)[];
     if (body!.startsWith('<stack trace>') || body!.startsWith('<user stack trace>')) {
       out.skipped++;
       continue;
@@ -136,7 +139,7 @@ export function parseTrace(text: string, opts: ParseOptions = {}): ParsedTrace {
       continue;
     }
     const num = (k: string) => Number(f.get(k));
-    const common = { line: lineNo, cpu: Number(cpuS), ts: Number(tsS), task: task!.trim(), pid: Number(pidS) };
+    const common = { line: lineNo, cpu: Number(cpuS), ts: Number(tsS), task: task!.trim(), pid: Number(pidS), irq: IRQ_FLAG.test(flags ?? '') };
     switch (kind) {
       case 'alloc':
         out.events.push({

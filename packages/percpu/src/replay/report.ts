@@ -5,9 +5,10 @@
 // histogram. As an object (--json) or as text for a terminal.
 import { formatPcpuBootLine, type PcpuGeometry } from '../geometry.js';
 import type { PcpuStats } from '../stats.js';
-import type { BadLine } from './events.js';
+import { sequenceOf, type BadLine } from './events.js';
 import type { ParsedTrace } from './parse.js';
-import type { Move } from './reorder.js';
+import type { Move } from './moves.js';
+import type { SearchStats } from './order-search.js';
 
 export interface Divergence {
   index: number;
@@ -58,7 +59,11 @@ export interface ReplayReport {
   fails: number;
   failsMatched: number;
   matched: number;
+  /** Exact-offset matches over allocations, in the order replayed (reconstructed, unless --no-reorder). */
   matchRate: number;
+  /** The same for the trace replayed as logged (--no-reorder): reconstruction never does worse. */
+  matchedAsLogged: number;
+  matchRateAsLogged: number;
   /** Out-of-order events (allocations logged after later frees or allocations) put back in order. */
   reordered: number;
   divergences: number;
@@ -88,30 +93,50 @@ export interface ReplayReport {
 export interface OrderReport {
   /** Seconds an allocation may have come before its line. */
   window: number;
+  /** How far the search looks where nothing within the window explains a placement (the window itself if given). */
+  reach: number;
+  /** Allocation lines after a move that must be explained too before it is kept. */
+  lookahead: number;
+  /** What the search did: failures a move explained, backtracks, failures no order explained, moves rejected. */
+  search: SearchStats;
   /** Allocations replayed earlier than their line. */
   moved: number;
   /** Largest time shift of a moved allocation (s). */
   largestShift: number;
-  /** Every CPU's events were applied in the order it logged them. */
-  perCpuOrderKept: boolean;
+  /** Every task's events (and each CPU's interrupt-context events) were applied in the order logged (sequenceOf). */
+  perTaskOrderKept: boolean;
   /** The same trace replayed as logged (--no-reorder); with --resync also its decision rate. */
   before: { matched: number; matchRate: number; divergences: number; firstDivergenceLine: number | null; decisionMatchRate?: number };
+  /** The reconstructed order's own figures. */
+  reconstructed: { matched: number; matchRate: number; divergences: number; decisionMatchRate?: number };
+  /**
+   * The order the report is of: the reconstructed one, unless the logged
+   * one explains more placements (then moves are none and the figures are
+   * the logged order's).
+   */
+  kept: 'reconstructed' | 'logged';
   /** Allocations no reordering explains: real model divergences (listed up to a limit, all counted in `divergences`). */
   unexplained: Divergence[];
-  /** The moves, largest shift first (up to a limit). */
+  /** Every move in replay order: what it moved, which placement failed without it, what it explains. */
   moves: Move[];
 }
 
 /** Input for the order part of the report. */
 export interface OrderOutcome {
   window: number;
+  reach: number;
+  lookahead: number;
+  search: SearchStats;
   moves: Move[];
   /** Event indices in the order they were applied. */
   applied: number[];
 }
 
-/** Most moves and unexplained divergences listed. */
-const MAX_LISTED = 50;
+/** Most unexplained divergences listed in the report (all are counted). */
+export const MAX_LISTED = 50;
+
+/** Most moves the text report lists (--json lists all). */
+const MAX_MOVES_SHOWN = 20;
 
 /** Most bad lines listed (all are counted). */
 const MAX_BAD_LINES = 50;
@@ -157,6 +182,8 @@ export function buildReport(
     failsMatched: t.failsMatched,
     matched: t.matched,
     matchRate: rate(t.matched, t.allocations),
+    matchedAsLogged: t.matched,
+    matchRateAsLogged: rate(t.matched, t.allocations),
     reordered: t.reordered,
     divergences: t.divergences.length,
     firstDivergence:
@@ -186,12 +213,18 @@ export function buildReport(
     report.reordered = o.moves.length;
     report.order = {
       window: o.window,
+      reach: o.reach,
+      lookahead: o.lookahead,
+      search: o.search,
       moved: o.moves.length,
       largestShift: o.moves.reduce((m, x) => Math.max(m, x.shift), 0),
-      perCpuOrderKept: perCpuOrderKept(parsed, o.applied),
+      perTaskOrderKept: perTaskOrderKept(parsed, o.applied),
+      // Filled in by replayTrace, which also replays the trace as logged.
       before: { matched: 0, matchRate: 0, divergences: 0, firstDivergenceLine: null },
+      reconstructed: { matched: t.matched, matchRate: rate(t.matched, t.allocations), divergences: t.divergences.length },
+      kept: 'reconstructed',
       unexplained: t.divergences.slice(0, MAX_LISTED),
-      moves: [...o.moves].sort((a, b) => b.shift - a.shift).slice(0, MAX_LISTED),
+      moves: o.moves,
     };
   }
   if (opts.resync) {
@@ -215,15 +248,25 @@ export function buildReport(
   return report;
 }
 
-/** Is every CPU's subsequence of `applied` in line order? */
-function perCpuOrderKept(parsed: ParsedTrace, applied: number[]): boolean {
-  const last = new Map<number, number>();
+/** Is every sequence's (task's, or CPU's interrupts') subsequence of `applied` in line order? */
+export function perTaskOrderKept(parsed: ParsedTrace, applied: number[]): boolean {
+  const last = new Map<string, number>();
   for (const i of applied) {
-    const cpu = parsed.events[i]!.cpu;
-    if ((last.get(cpu) ?? -1) > i) return false;
-    last.set(cpu, i);
+    const seq = sequenceOf(parsed.events[i]!);
+    if ((last.get(seq) ?? -1) > i) return false;
+    last.set(seq, i);
   }
   return true;
+}
+
+/** One move and its evidence, for the text report. */
+export function formatMove(m: Move): string {
+  const others = m.explains.filter((l) => l !== m.failedLine);
+  return (
+    `line ${m.line} (CPU ${m.cpu}) before line ${m.beforeLine}, ${ms(m.shift)} earlier: line ${m.failedLine} failed as logged; ` +
+    `with the move it lands at the kernel's offset${others.length === 0 ? '' : others.length === 1 ? `, and so does line ${others[0]}` : `, and so do lines ${others.join(', ')}`}; ` +
+    `the next ${m.checked.allocations} allocation lines, through line ${m.checked.throughLine}, were checked after it`
+  );
 }
 
 function ms(s: number): string {
@@ -252,13 +295,24 @@ export function formatReport(r: ReplayReport): string {
   out.push(`  allocations ${r.allocations}, frees ${r.frees}, failed allocations ${r.fails} (model agrees on ${r.failsMatched})`);
   const o = r.order;
   if (o !== undefined) {
-    out.push(
-      `  order: window ${ms(o.window)}; ${o.moved} allocations replayed earlier than logged, largest shift ${ms(o.largestShift)}; ` +
-        `per-CPU order ${o.perCpuOrderKept ? 'kept' : 'CHANGED'}`,
-    );
-    out.push(`  exact-offset match as logged (--no-reorder): ${o.before.matched}/${r.allocations} = ${pct(o.before.matchRate)}`);
+    out.push(`  exact-offset match as logged (--no-reorder): ${r.matchedAsLogged}/${r.allocations} = ${pct(r.matchRateAsLogged)}`);
     if (o.before.decisionMatchRate !== undefined) out.push(`  decisions as logged (--no-reorder --resync): ${pct(o.before.decisionMatchRate)}`);
+    if (o.kept === 'logged') {
+      out.push(`  exact-offset match of the reconstructed order: ${o.reconstructed.matched}/${r.allocations} = ${pct(o.reconstructed.matchRate)}: fewer, so the logged order is kept`);
+    }
     out.push(`  exact-offset match after reconstruction: ${r.matched}/${r.allocations} = ${pct(r.matchRate)}`);
+    out.push(
+      `  order: window ${ms(o.window)}${o.reach > o.window ? ` (${ms(o.reach)} where nothing within explains a placement)` : ''}, ` +
+        `look-ahead ${o.lookahead} allocations; ${o.moved} allocations replayed earlier than logged, ` +
+        `largest shift ${ms(o.largestShift)}; per-task order ${o.perTaskOrderKept ? 'kept' : 'CHANGED'}`,
+    );
+    const s = o.search;
+    out.push(
+      `  search: decisions ${s.decisions} (a failed placement and a move that held), backtracks ${s.backtracks}, ` +
+        `failures unexplained when met ${s.giveUps}, moves rejected ${s.rejected} (the logged order explained what they broke)`,
+    );
+    for (const m of o.moves.slice(0, MAX_MOVES_SHOWN)) out.push(`    ${formatMove(m)}`);
+    if (o.moves.length > MAX_MOVES_SHOWN) out.push(`    … ${o.moves.length - MAX_MOVES_SHOWN} more moves (--json lists them all)`);
     out.push(`  allocations no reordering explains: ${r.divergences}`);
     for (const d of o.unexplained.slice(0, 10)) {
       out.push(`    line ${d.line} (CPU ${d.cpu}, size ${d.size} align ${d.align}): kernel ${d.expected.base}+${d.expected.off}, model ${d.got.base ?? 'no room'}${d.got.off >= 0 ? `+${d.got.off}` : ''} (${d.cause})`);

@@ -11,6 +11,13 @@
 // The default window is the 99th percentile of those gaps: it covers the
 // slow calls, while the top 1 % are pairs with other work between the two
 // calls (seconds apart during boot), which would only widen the search.
+//
+// A line can be later than a whole slow call still: a task preempted (or
+// its vCPU descheduled) between pcpu_alloc dropping its locks and its trace
+// point logs when it runs again. So where nothing within the default window
+// explains a placement, the search looks one decade further back
+// (BEYOND_WINDOW) before it calls the placement a divergence. A window the
+// user gives (--window) is a hard bound.
 import type { PcpuEvent } from './events.js';
 
 export interface ReorderWindow {
@@ -24,6 +31,9 @@ export const FALLBACK_WINDOW = 0.001;
 
 /** Share of back-to-back gaps the default window covers. */
 export const WINDOW_QUANTILE = 0.99;
+
+/** How far beyond the default window the search looks, as a last resort (one decade, like its shift rounds). */
+export const BEYOND_WINDOW = 10;
 
 export function defaultWindow(events: PcpuEvent[]): ReorderWindow {
   const last = new Map<number, PcpuEvent>();
