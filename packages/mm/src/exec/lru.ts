@@ -37,13 +37,18 @@ export const PAGEVEC_SIZE = 31;
 export const LRU_LOCK = 'lruvec->lru_lock';
 export const MM_LIST_LOCK = 'memcg->mm_list.lock';
 
-/** struct lruvec of one node, reduced to one anonymous list and the MGLRU mm walk state. */
+/**
+ * struct lruvec of one node, reduced to one anonymous list and the MGLRU mm
+ * walk state. As in the kernel, the mm walk state sits far from the lists
+ * (after the large lru_gen_folio): mm_list.lock's holders and lru_lock's
+ * never write one line.
+ */
 export const Lruvec = struct('lruvec', {
   lruLock: { bytes: LockWord.size, align: CACHE_LINE },
   anon: { bytes: ListHead.size, align: CACHE_LINE },
   nrAnon: 'i32',
   /** lru_gen_mm_state: where the mm walk continues (head) and where the last one ended (tail). */
-  mmStateHead: 'i32',
+  mmStateHead: { bytes: 4, align: CACHE_LINE },
   mmStateTail: 'i32',
   pad: { bytes: 0, align: CACHE_LINE },
 });
@@ -76,7 +81,6 @@ export function lruBoot(kernel: Kernel): void {
     const l = lruvecs + n * Lruvec.size;
     lockInit(kernel, Lruvec.lruLock.addr(l), LockKind.SpinLock, LRU_LOCK);
     initListHead(m, Lruvec.anon.addr(l));
-    Lruvec.mmStateHead.set(m, l, 0);
     Lruvec.mmStateTail.set(m, l, MmList.fifo.addr(mmList));
   }
   kernel.defineSymbol('lruvecs', lruvecs);
@@ -196,7 +200,7 @@ export class Lru {
     this.mmListLock.lock(cpu);
     for (let n = 0; n < this.nodes; n++) {
       const l = this.lruvec(n);
-      cpu.touchShared(l + Lruvec.mmStateHead.offset, 8);
+      cpu.touchShared(Lruvec.mmStateHead.addr(l), 8);
       if (Lruvec.mmStateTail.get(m, l) === fifo) Lruvec.mmStateTail.set(m, l, link);
     }
     cpu.cost('listOp', 1);
@@ -211,8 +215,8 @@ export class Lru {
     this.mmListLock.lock(cpu);
     for (let n = 0; n < this.nodes; n++) {
       const l = this.lruvec(n);
-      cpu.touchShared(l + Lruvec.mmStateHead.offset, 8);
-      if (Lruvec.mmStateHead.get(m, l) === link) Lruvec.mmStateHead.set(m, l, ListHead.prev.get(m, link));
+      cpu.touchShared(Lruvec.mmStateHead.addr(l), 8);
+      if (m.i32[Lruvec.mmStateHead.addr(l) >> 2] === link) m.i32[Lruvec.mmStateHead.addr(l) >> 2] = ListHead.prev.get(m, link);
       if (Lruvec.mmStateTail.get(m, l) === link) Lruvec.mmStateTail.set(m, l, ListHead.next.get(m, link));
     }
     cpu.cost('listOp', 1);
