@@ -1,5 +1,6 @@
 // A move of the order reconstruction: an allocation replayed earlier than
-// its line, with the evidence for it.
+// its line, with the evidence for it; and what the search that makes the
+// moves counts.
 
 export interface Move {
   /** Event index of the allocation moved. */
@@ -16,4 +17,16 @@ export interface Move {
   explains: number[];
   /** The look-ahead it passed: allocation lines replayed after it, all explained, through this line. */
   checked: { allocations: number; throughLine: number };
+}
+
+/** What the order search counted, for the report. */
+export interface SearchStats {
+  /** Decisions opened: failures for which a move held (some later revisited by backtracking). */
+  decisions: number;
+  /** Times the search went back to an earlier decision. */
+  backtracks: number;
+  /** Failures no order within the search explained when they were met (a later move may still explain one). */
+  giveUps: number;
+  /** Moves rejected because the logged order explained what they made fail. */
+  rejected: number;
 }

@@ -39,7 +39,7 @@
 // length.
 import { candidates, MAX_MOVES, type CandidateSink } from './candidates.js';
 import type { PcpuEvent } from './events.js';
-import type { Move } from './moves.js';
+import type { Move, SearchStats } from './moves.js';
 import { Timeline, type OrderHost } from './timeline.js';
 
 /** Allocation lines after a decision that must be explained too before it is kept. */
@@ -69,17 +69,6 @@ interface Decision extends CandidateSink {
 
 /** Decision (failed allocation) → candidate ordinal; 0 places it where the model puts it. */
 type Path = Map<number, number>;
-
-export interface SearchStats {
-  /** Decisions opened: failures for which a move held (some later revisited by backtracking). */
-  decisions: number;
-  /** Times the search went back to an earlier decision. */
-  backtracks: number;
-  /** Failures no order within the search explained when they were met (a later move may still explain one). */
-  giveUps: number;
-  /** Moves rejected because the logged order explained what they made fail. */
-  rejected: number;
-}
 
 export class OrderSearch {
   private readonly tl: Timeline;

@@ -7,8 +7,7 @@ import { formatPcpuBootLine, type PcpuGeometry } from '../geometry.js';
 import type { PcpuStats } from '../stats.js';
 import { sequenceOf, type BadLine } from './events.js';
 import type { ParsedTrace } from './parse.js';
-import type { Move } from './moves.js';
-import type { SearchStats } from './order-search.js';
+import type { Move, SearchStats } from './moves.js';
 
 export interface Divergence {
   index: number;
@@ -259,14 +258,15 @@ export function perTaskOrderKept(parsed: ParsedTrace, applied: number[]): boolea
   return true;
 }
 
-/** One move and its evidence, for the text report. */
-export function formatMove(m: Move): string {
+/** One move and its evidence, for the text report: one clause a line, so a line stays within 120 columns. */
+export function formatMove(m: Move): string[] {
   const others = m.explains.filter((l) => l !== m.failedLine);
-  return (
-    `line ${m.line} (CPU ${m.cpu}) before line ${m.beforeLine}, ${ms(m.shift)} earlier: line ${m.failedLine} failed as logged; ` +
-    `with the move it lands at the kernel's offset${others.length === 0 ? '' : others.length === 1 ? `, and so does line ${others[0]}` : `, and so do lines ${others.join(', ')}`}; ` +
-    `the next ${m.checked.allocations} allocation lines, through line ${m.checked.throughLine}, were checked after it`
-  );
+  const also = others.length === 0 ? '' : others.length === 1 ? `, and so does line ${others[0]}` : `, and so do ${others.length} more lines (first ${others[0]})`;
+  return [
+    `line ${m.line} (CPU ${m.cpu}) before line ${m.beforeLine}, ${ms(m.shift)} earlier: line ${m.failedLine} failed as logged;`,
+    `  with the move it lands at the kernel's offset${also};`,
+    `  the next ${m.checked.allocations} allocation lines, through line ${m.checked.throughLine}, were checked after it`,
+  ];
 }
 
 function ms(s: number): string {
@@ -303,15 +303,16 @@ export function formatReport(r: ReplayReport): string {
     out.push(`  exact-offset match after reconstruction: ${r.matched}/${r.allocations} = ${pct(r.matchRate)}`);
     out.push(
       `  order: window ${ms(o.window)}${o.reach > o.window ? ` (${ms(o.reach)} where nothing within explains a placement)` : ''}, ` +
-        `look-ahead ${o.lookahead} allocations; ${o.moved} allocations replayed earlier than logged, ` +
-        `largest shift ${ms(o.largestShift)}; per-task order ${o.perTaskOrderKept ? 'kept' : 'CHANGED'}`,
+        `look-ahead ${o.lookahead} allocations;`,
+      `    ${o.moved} allocations replayed earlier than logged, largest shift ${ms(o.largestShift)}; ` +
+        `per-task order ${o.perTaskOrderKept ? 'kept' : 'CHANGED'}`,
     );
     const s = o.search;
     out.push(
-      `  search: decisions ${s.decisions} (a failed placement and a move that held), backtracks ${s.backtracks}, ` +
-        `failures unexplained when met ${s.giveUps}, moves rejected ${s.rejected} (the logged order explained what they broke)`,
+      `  search: decisions ${s.decisions} (a failed placement and a move that held), backtracks ${s.backtracks},`,
+      `    failures unexplained when met ${s.giveUps}, moves rejected ${s.rejected} (the logged order explained what they broke)`,
     );
-    for (const m of o.moves.slice(0, MAX_MOVES_SHOWN)) out.push(`    ${formatMove(m)}`);
+    for (const m of o.moves.slice(0, MAX_MOVES_SHOWN)) out.push(...formatMove(m).map((l) => `    ${l}`));
     if (o.moves.length > MAX_MOVES_SHOWN) out.push(`    … ${o.moves.length - MAX_MOVES_SHOWN} more moves (--json lists them all)`);
     out.push(`  allocations no reordering explains: ${r.divergences}`);
     for (const d of o.unexplained.slice(0, 10)) {
