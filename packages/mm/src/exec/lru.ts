@@ -151,13 +151,8 @@ export class Lru {
     let locked = -1;
     for (let i = 0; i < nr; i++) {
       const folio = m.i32[slots + i]!;
-      const node = this.nodeOfFolio(folio);
-      if (node !== locked) {
-        if (locked !== -1) this.unlockLruvec(cpu, locked);
-        this.lockLruvec(cpu, node);
-        locked = node;
-      }
-      this.lruvecAddFolio(cpu, node, folio);
+      locked = this.relock(cpu, folio, locked);
+      this.lruvecAddFolio(cpu, locked, folio);
     }
     if (locked !== -1) this.unlockLruvec(cpu, locked);
     FolioBatch.nr.set(m, b, 0);
@@ -179,13 +174,8 @@ export class Lru {
       let locked = -1;
       for (; f < folios.length && anonAt[f]! < end; f++) {
         const folio = folios[f]!;
-        const node = this.nodeOfFolio(folio);
-        if (node !== locked) {
-          if (locked !== -1) this.unlockLruvec(cpu, locked);
-          this.lockLruvec(cpu, node);
-          locked = node;
-        }
-        this.lruvecDelFolio(cpu, node, folio);
+        locked = this.relock(cpu, folio, locked);
+        this.lruvecDelFolio(cpu, locked, folio);
       }
       // The lock is held over the rest of the chunk's entries, page-cache references being dropped.
       if (locked !== -1) this.unlockLruvec(cpu, locked);
@@ -229,9 +219,17 @@ export class Lru {
     return pageToNid(this.m, folio);
   }
 
-  /** folio_lruvec_lock_irqsave (the irq save is priced with the lock's class). */
-  private lockLruvec(cpu: Cpu, node: number): void {
+  /**
+   * folio_lruvec_relock_irqsave(): hold the lru_lock of `folio`'s lruvec,
+   * dropping the one held (`locked`, a node, or -1) only when it is another;
+   * returns the node now locked. The irq save is priced with the lock's class.
+   */
+  private relock(cpu: Cpu, folio: number, locked: number): number {
+    const node = this.nodeOfFolio(folio);
+    if (node === locked) return locked;
+    if (locked !== -1) this.unlockLruvec(cpu, locked);
     this.lruLocks[node]!.lock(cpu);
+    return node;
   }
 
   private unlockLruvec(cpu: Cpu, node: number): void {
