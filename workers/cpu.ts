@@ -1,11 +1,16 @@
 // One emulated CPU: the entry of every worker thread in the CPU pool
-// (packages/machine/src/pool). It attaches to kernel memory, becomes CPU k
-// with real Atomics locks, loads the job, waits at the start barrier so all
-// CPUs begin together, runs the job's cpuMain once and hands back its result.
+// (packages/machine/src/pool). Each task attaches to its run's kernel
+// memory, becomes CPU k with real Atomics locks, loads the job, waits at the
+// start barrier so all CPUs begin together, runs the job's cpuMain once and
+// hands back its result. The worker outlives the task: the pool sends the
+// next run's task, with a new kernel, to the same thread, whose module cache
+// and compiled code carry over; nothing of the old kernel does (every
+// object bound to it is made here, per task).
 //
 // A job that throws does not take the worker down: the CPU is marked dead
 // (locks it held stay held, as after an oops) and the error goes back as
 // data, so the pool can name the CPU and the cause.
+import { threadId } from 'node:worker_threads';
 import {
   atomicsLockOps,
   barrierWait,
@@ -58,9 +63,9 @@ export default async function cpuTask(task: CpuTask<unknown>): Promise<CpuOutcom
     barrierWait(kernel, task.cpu);
     const result = await job.cpuMain(ctx);
     cpu.offline();
-    return { ok: true, result };
+    return { ok: true, result, threadId };
   } catch (e) {
     cpu.offline(CpuState.Dead);
-    return { ok: false, error: toCpuFailure(e) };
+    return { ok: false, error: toCpuFailure(e), threadId };
   }
 }

@@ -62,5 +62,5 @@ export interface CpuFailure {
   stack: string;
 }
 
-/** What a worker sends back: the job's result or how it failed. */
-export type CpuOutcome<R> = { ok: true; result: R } | { ok: false; error: CpuFailure };
+/** What a worker sends back: the job's result or how it failed, and the worker thread it ran on. */
+export type CpuOutcome<R> = ({ ok: true; result: R } | { ok: false; error: CpuFailure }) & { threadId: number };
