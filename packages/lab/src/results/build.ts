@@ -4,7 +4,9 @@ import { addScaling } from '../metrics/scaling.js';
 import type { Scenario } from '../scenario/schema.js';
 import { parseSize } from '../scenario/validate.js';
 import { hostInfo, toolVersion } from './host.js';
+import { INTERVAL_METHOD } from '../stats/interval.js';
 import { SCHEMA_NAME, SCHEMA_VERSION, type ResultPoint, type RunResult } from './schema.js';
+import { resultSummary } from './summary.js';
 
 export interface ResultInput {
   scenario: Scenario;
@@ -37,5 +39,7 @@ export function buildResult(i: ResultInput, now = new Date()): RunResult {
     partial: !complete,
     failure: i.failure,
     points: i.points,
+    summary: resultSummary(i.points),
+    intervalMethod: INTERVAL_METHOD,
   };
 }

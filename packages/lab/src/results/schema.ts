@@ -11,6 +11,7 @@ import type { WorkloadTally } from '../workloads/tally.js';
 import type { PercpuView } from '../metrics/percpu.js';
 import type { SlabView } from '../metrics/slab.js';
 import type { StrategySource } from '../strategies/file.js';
+import type { SummaryRow } from '../sweep/aggregate.js';
 
 export const SCHEMA_NAME = 'percpu-lab/result';
 /** 2: scenario.cpusPerSocket gave way to machineCpus, sockets and threadsPerCore; points gained machine and timeSplit. */
@@ -70,6 +71,8 @@ export interface ResultPoint {
   strategy: string;
   /** Busy CPUs, one process (or replay stream) each. */
   cpus: number;
+  /** With --repeats: the round (0-based) this repeat of the point ran in; absent for a single run. */
+  repeat?: number;
   machine: MachineTopology;
   status: PointStatus;
   failure: PointFailure | null;
@@ -79,7 +82,7 @@ export interface ResultPoint {
   elapsedNs: number;
   /** Σ over CPUs of lifetimes / window: the aggregate rate, as per-process benchmarks sum processes. */
   throughput: number;
-  /** throughput / the same strategy's 1-CPU throughput in this result, or null without a 1-CPU point. */
+  /** throughput / the same strategy's 1-CPU throughput in this result (of the same round), or null without a 1-CPU point. */
   speedup: number | null;
   /** speedup / cpus. */
   efficiency: number | null;
@@ -180,5 +183,14 @@ export interface RunResult {
   /** status === 'partial', as a flag for scripts. */
   partial: boolean;
   failure: (PointFailure & { point: string }) | null;
+  /** One point per repeat (ResultPoint.repeat says which round, with --repeats). */
   points: ResultPoint[];
+  /**
+   * Per workload, engine, strategy and CPU count, over the repeats that
+   * completed: median throughput with its 95 % interval, speedup with its
+   * interval, lock medians (results/summary.ts). Absent in older results.
+   */
+  summary?: SummaryRow[];
+  /** How the summary's intervals are made. */
+  intervalMethod?: string;
 }

@@ -1,11 +1,15 @@
 // Repeats → one row per (workload, engine, strategy, CPUs): the median and
-// spread of throughput, a noisy flag, speedup and efficiency against the
-// smallest CPU count of the same series, and per-lock medians with the share
-// of CPU time spent waiting on each lock. Repeats the host disturbed
-// (threads engine) are left out when any undisturbed one remains.
+// spread of throughput with its 95 % interval, a noisy flag, speedup and
+// efficiency against the smallest CPU count of the same series (with its
+// interval), and per-lock medians with the share of CPU time spent waiting
+// on each lock (with its interval). Repeats the host disturbed (threads
+// engine) are left out when any undisturbed one remains. Where the points
+// know the round they ran in, speedup is the median of the round-by-round
+// ratios (stats/interval.ts); otherwise the ratio of the medians.
 import type { LifetimeSplit } from '../engine/engine.js';
 import type { MachineTopology } from '../results/schema.js';
 import type { StrategySource } from '../strategies/file.js';
+import { median, medianInterval, roundRatios, type Interval, type RoundSample } from '../stats/interval.js';
 import { SweepMismatchError } from './errors.js';
 import { machineName, type LockNumbers, type PointView } from './point-view.js';
 
@@ -17,7 +21,10 @@ export interface Spread {
   spread: number;
 }
 
-export type SummaryLock = LockNumbers;
+export type SummaryLock = LockNumbers & {
+  /** 95 % interval of the median waitShare over the repeats counted; null with too few. */
+  waitShareCi: Interval | null;
+};
 
 export interface SummaryRow {
   workload: string;
@@ -28,11 +35,20 @@ export interface SummaryRow {
   cpus: number;
   repeats: number;
   throughput: Spread;
+  /** Each repeat counted (disturbed ones left out): its throughput and, when known, its round. */
+  repeatThroughputs: { round: number | null; value: number }[];
+  /** 95 % interval of the median throughput; null with fewer repeats counted than an interval needs. */
+  throughputCi: Interval | null;
   /** Spread wider than the sweep's noise threshold. */
   noisy: boolean;
   lifetimes: number;
-  /** Median throughput over the median at the series' smallest CPU count. */
+  /**
+   * Throughput over the series' smallest CPU count: the median of the
+   * round-by-round ratios where rounds are known, else the ratio of medians.
+   */
   speedup: number;
+  /** 95 % interval of the speedup (round by round); null at the series' start or without enough paired rounds. */
+  speedupCi: Interval | null;
   /** Speedup per CPU added: speedup / (cpus / smallest cpus). */
   efficiency: number;
   locks: Record<string, SummaryLock>;
@@ -44,12 +60,7 @@ export interface SummaryRow {
   disturbed: boolean;
 }
 
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median };
 
 export function spreadOf(xs: readonly number[]): Spread {
   const m = median(xs);
@@ -67,6 +78,7 @@ function lockMedians(points: readonly PointView[]): Record<string, SummaryLock> 
     const of = (p: PointView): LockNumbers | undefined => p.locks[cls];
     const row = {} as SummaryLock;
     for (const f of LOCK_FIELDS) row[f] = median(points.map((p) => of(p)?.[f] ?? 0));
+    row.waitShareCi = medianInterval(points.map((p) => of(p)?.waitShare ?? 0));
     out[cls] = row;
   }
   return out;
@@ -110,6 +122,7 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
         `(${first.strategySource?.path ?? 'built-in'} ${src(first)?.slice(0, 12) ?? ''}, ${other.strategySource?.path ?? 'built-in'} ${src(other)?.slice(0, 12) ?? ''}); rerun into a fresh directory`);
     }
     const throughput = spreadOf(g.map((p) => p.throughput));
+    const repeatThroughputs = g.map((p) => ({ round: p.round ?? null, value: p.throughput }));
     const percpus = g.map((p) => p.percpu).filter((x) => x !== null);
     rows.push({
       workload: first.workload,
@@ -119,9 +132,12 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
       cpus: first.cpus,
       repeats: g.length,
       throughput,
+      repeatThroughputs,
+      throughputCi: medianInterval(repeatThroughputs.map((x) => x.value)),
       noisy: g.length > 1 && throughput.spread > noiseThreshold,
       lifetimes: median(g.map((p) => p.lifetimes)),
       speedup: NaN,
+      speedupCi: null,
       efficiency: NaN,
       locks: lockMedians(g),
       percpu: percpus.length
@@ -143,8 +159,29 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
   let ref: SummaryRow | undefined;
   for (const r of rows) {
     if (!ref || seriesKey(ref) !== seriesKey(r)) ref = r;
-    r.speedup = r.throughput.median / ref.throughput.median;
+    const paired = r === ref ? null : pairedRatio(r, ref);
+    r.speedup = paired?.median ?? r.throughput.median / ref.throughput.median;
+    r.speedupCi = paired?.interval ?? null;
     r.efficiency = r.speedup / (r.cpus / ref.cpus);
   }
   return rows;
+}
+
+/** The repeats of a row that know their round. */
+export function roundSamples(r: SummaryRow): RoundSample[] | null {
+  const known = r.repeatThroughputs.filter((x): x is RoundSample => x.round !== null);
+  return known.length === r.repeatThroughputs.length ? known : null;
+}
+
+/**
+ * `num` over `den` round by round: the median of the per-round ratios and
+ * its interval (null with too few pairs); null when either row's repeats do
+ * not know their rounds or no round holds both.
+ */
+export function pairedRatio(num: SummaryRow, den: SummaryRow): { median: number; interval: Interval | null; pairs: number } | null {
+  const a = roundSamples(num);
+  const b = roundSamples(den);
+  if (a === null || b === null) return null;
+  const ratios = roundRatios(a, b);
+  return ratios.length === 0 ? null : { median: median(ratios), interval: medianInterval(ratios), pairs: ratios.length };
 }

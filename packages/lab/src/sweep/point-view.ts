@@ -34,6 +34,12 @@ export interface PointView {
   machine: MachineTopology | null;
   /** Threads engine: the host disturbed the measured window (ResultPoint.disturbance). */
   disturbed?: boolean;
+  /**
+   * The round of interleaved repeats this point ran in (its repeat index), when
+   * known: points of one round ran close together, so their ratios cancel the
+   * host's slow drift (stats/interval.ts).
+   */
+  round?: number;
 }
 
 /** "192 (2 sockets, SMT 2)": how checks and reports name a machine; one socket and no SMT go unsaid. */
