@@ -1,8 +1,10 @@
 // Running a scenario: pick the engine, settle the work per cycle (derived
 // once per run and printed, unless given), run every point in order —
 // with --repeats, round by round (every strategy at every CPU count, then
-// the next round with seed + 1), so the host's slow drift hits every point
-// alike and the ratios within a round cancel it — and assemble the result. The first point that fails ends the run: its partial
+// the next round with seed + 1, in the opposite order), so the host's slow
+// drift hits every point alike, the ratios within a round cancel it, and
+// drift within a round favours no point over the rounds — and assemble the
+// result. The first point that fails ends the run: its partial
 // numbers are kept and marked, the points after it are not run, and the
 // result as a whole is partial. A point whose post-run checks fail (percpu
 // verify, rss count, leak) fails the run the same way. Input errors —
@@ -34,6 +36,11 @@ function checkFailure(p: ResultPoint): PointFailure | null {
   return null;
 }
 
+/** Round r's points: forward in even rounds, backward in odd ones (A B … B A). */
+export function roundOrder<T>(points: readonly T[], r: number): T[] {
+  return r % 2 === 0 ? [...points] : [...points].reverse();
+}
+
 export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<RunResult> {
   const engine = await getEngine(scenario.engine);
   const base = pointBase(scenario);
@@ -58,7 +65,7 @@ export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<
   const oversubscription = engine.name === 'threads' ? oversubscriptionNote(Math.max(...scenario.cpus)) : '';
   if (oversubscription !== '') hooks.log(oversubscription);
 
-  const rounds = Array.from({ length: scenario.repeats }, (_, r) => specs.map((spec) => ({ r, spec: { ...spec, seed: spec.seed + r } }))).flat();
+  const rounds = Array.from({ length: scenario.repeats }, (_, r) => roundOrder(specs, r).map((spec) => ({ r, spec: { ...spec, seed: spec.seed + r } }))).flat();
   const points: ResultPoint[] = [];
   let failure: RunResult['failure'] = null;
   for (const [i, { r, spec }] of rounds.entries()) {

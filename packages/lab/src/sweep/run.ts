@@ -6,8 +6,9 @@
 // Virtual-engine points run `jobs` at a time (the runner puts them on worker
 // threads); threads-engine points run one at a time and never alongside
 // another point, round by round: every strategy at every CPU count once,
-// then again for the next repeat, so slow drift on the host hits all of
-// them alike and their ratios within a round cancel it. Running points side by side must not change a byte of any
+// then again for the next repeat in the opposite order, so slow drift on
+// the host hits all of them alike, their ratios within a round cancel it,
+// and drift within a round favours none of them over the rounds. Running points side by side must not change a byte of any
 // result, so two things keep the order a serial sweep has: the doexec work
 // per cycle, when the sweep leaves it to be derived, is derived by the first
 // point still to run in each series (workload, engine) and then pinned for
@@ -115,7 +116,7 @@ export async function runSweep(store: SweepStore, runner: PointRunner, opts: Swe
   const points = shardPoints(sweepPoints(spec), opts.shard);
   const todo = points.filter((p) => !store.has(p.key));
   const alongside = opts.jobs > 1 ? todo.filter(runsAlongside) : [];
-  const alone = todo.filter((p) => !alongside.includes(p)).sort((a, b) => a.repeat - b.repeat || a.index - b.index);
+  const alone = todo.filter((p) => !alongside.includes(p)).sort((a, b) => a.repeat - b.repeat || (a.repeat % 2 === 0 ? a.index - b.index : b.index - a.index));
   // Per series, what its first point left the others: the work per cycle it derived (null: given, or not an
   // mm-cycle workload), or 'failed' when it did not complete and the sweep is stopping.
   const pinned = new Map<string, Promise<number | null | 'failed'>>();
