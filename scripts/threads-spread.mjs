@@ -62,6 +62,7 @@ for (let r = 0; r < repeats; r++) {
       // The instance's best warm-up window (CPU 0, run-queue delay left out): the host only ever slows a
       // window down, so the best of several is the instance's own rate even on a busy host.
       bestWindowRate: p.warmup && p.warmup.windowRates.length > 0 ? Math.max(...p.warmup.windowRates) : null,
+      windowRates: p.warmup?.windowRates ?? [],
       disturbed: p.disturbance?.disturbed ?? null,
       settled: p.warmup?.settled ?? null,
       warmupMs: p.warmup ? Math.max(...p.warmup.ms) : null,
