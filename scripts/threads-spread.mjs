@@ -36,7 +36,9 @@ const flags = {
   workload: 'doexec', engine: 'threads', strategy: 'baseline', cpus: '1', 'work-ns': '2000',
   ...Object.fromEntries(Object.entries(values).filter(([k, v]) => k in SCENARIO_FLAG_OPTIONS && typeof v === 'string')),
 };
+// --repeats is this script's (fresh runs of one point), --ops its list of lengths.
 delete flags.ops;
+delete flags.repeats;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
