@@ -9,7 +9,9 @@
 // Between runs the workers stay up with everything they compiled: the next
 // run's tasks carry a new kernel (a new SharedArrayBuffer) and attach to it,
 // so V8 warms the model once per pool, not once per point. A run that needs
-// more CPUs than the pool has rebuilds it larger.
+// more CPUs than the pool has rebuilds it larger. CPU k's thread is bound to
+// the k-th host core the process may use (affinity.ts), when there are
+// enough cores and the host allows it.
 //
 // While the CPUs run, the main thread supervises:
 //   - a CPU whose job throws (or whose worker dies) ends the run at once with
@@ -30,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { CpuArea, CpuState, cpuAreaAddr } from '../cpu.js';
 import type { Kernel } from '../kernel.js';
+import { coresFor } from './affinity.js';
 import { barrierArrived, barrierRelease, barrierReset } from './barrier.js';
 import { allStuck, describeWaits, isOrphaned, lockWaits } from './diagnose.js';
 import { CpuCrashed, Deadlock, PoolError, StartTimeout, WatchdogTimeout, WorkerEntryMissing } from './errors.js';
@@ -65,6 +68,8 @@ export interface PoolRun<R> {
   results: R[];
   /** The worker thread each CPU ran on, indexed by CPU. */
   threadIds: number[];
+  /** The host core each CPU's thread was bound to, indexed by CPU; null: left to the host scheduler. */
+  cores: (number | null)[];
   /** Runs these workers had completed before this one (0: they started cold for it). */
   warmRuns: number;
   /** Sets of workers this pool has started so far (a failed run or a larger one starts a new set). */
@@ -109,18 +114,22 @@ export class CpuPool {
       kernel.requestStop(StopReason.None);
       const run = new RunState<R>(cpus);
       const threadIds = new Array<number>(cpus).fill(-1);
+      const bound = new Array<number | null>(cpus).fill(null);
+      const cores = coresFor(cpus);
       const nsPerIter = spinCalibration();
       for (let c = 0; c < cpus; c++) {
-        const task: CpuTask<A> = { sab: kernel.mem.sab, cpu: c, cpus, seed, nsPerIter, module: job.module, args: job.args };
+        const task: CpuTask<A> = { sab: kernel.mem.sab, cpu: c, cpus, seed, nsPerIter, core: cores[c]!, module: job.module, args: job.args };
         pool.run(task).then(
           (o: CpuOutcome<R>) => {
             threadIds[c] = o.threadId;
+            bound[c] = o.core;
             run.settle(c, o);
           },
           (e: unknown) => {
             // The worker itself died (process.exit, fatal error): the CPU cannot mark itself.
             CpuArea.state.store(kernel.mem, cpuAreaAddr(kernel, c), CpuState.Dead);
-            run.settle(c, { ok: false, threadId: -1, error: { name: 'WorkerDied', message: e instanceof Error ? e.message : String(e), stack: '' } });
+            const error = { name: 'WorkerDied', message: e instanceof Error ? e.message : String(e), stack: '' };
+            run.settle(c, { ok: false, threadId: -1, core: null, error });
           },
         );
       }
@@ -135,6 +144,7 @@ export class CpuPool {
       return {
         results: run.outcomes.map((o) => (o as { ok: true; result: R }).result),
         threadIds,
+        cores: bound,
         warmRuns,
         generation: this.generations,
       };

@@ -41,8 +41,13 @@ async function runPoint(spec: PointSpec): Promise<RawPoint> {
       watchdogMs: spec.watchdogMs,
     });
     results = run.results;
-    // Which workers ran the CPUs, and how many points they had run before this one (0: cold).
-    workers = { workerThreads: run.threadIds.join(','), workerWarmPoints: run.warmRuns, workerGeneration: run.generation };
+    // Which workers ran the CPUs, on which host cores ('' when left to the scheduler), and how many points they had run before (0: cold).
+    workers = {
+      workerThreads: run.threadIds.join(','),
+      workerCores: run.cores.every((c) => c !== null) ? run.cores.join(',') : '',
+      workerWarmPoints: run.warmRuns,
+      workerGeneration: run.generation,
+    };
   } catch (e) {
     if (!(e instanceof PoolError)) throw e;
     results = e.results as (ThreadsCpuResult | undefined)[];
