@@ -13,11 +13,10 @@
 //
 // The first point on a new set of workers is run twice and its first run
 // thrown away: workers that have seen only one kernel run code V8 compiled
-// against that kernel, and on the 2-core build host about half of such
-// first points read ~10 % faster than every later point on the same
-// workers (fresh workers for every point read 97–113 k lifetimes/s at one
-// work-ns 2000 point, warm ones 98–102 k). The second kernel makes V8 drop
-// what it specialised, and every measured point then runs the same code.
+// against that kernel, and on the 2-core build host a quarter of such
+// first points read 6–13 % faster than every later point on the same
+// workers (README: threads-engine figures). Once the workers have run a
+// second kernel, every measured point runs the same code.
 import { atomicsLockOps, oversubscription, PoolError, RealCpu, spinCalibration } from '@percpu-lab/machine';
 import { attachPoint, bootPoint } from '../../boot.js';
 import { bootSnapshot, collectPoint } from '../../metrics/collect.js';
