@@ -25,7 +25,7 @@ export interface MetricComparison {
   current: number | null;
   /** Relative change (current / baseline − 1); NaN when either side is missing or the baseline is 0. */
   change: number;
-  /** Tolerance in words, e.g. "±1%". */
+  /** Tolerance in words, e.g. "±1%", or "intervals more than 5% apart". */
   tolerance: string;
   /** How the metric is judged: by its value, or (threads timing figures) by its 95 % interval. */
   judgedBy: MetricRule['judgedBy'];
@@ -103,9 +103,9 @@ function verdictOf(b: MetricValue, c: MetricValue): Verdict {
 }
 
 function toleranceText(rule: MetricRule): string {
-  const rel = `${rule.judgedBy === 'interval' ? 'intervals apart by ' : ''}${+(rule.relTol * 100).toFixed(2)}%`;
-  if (rule.absTol === 0) return rel;
-  return `${rel}, min ${rule.unit === 'share' ? `${+(rule.absTol * 100).toFixed(2)} pp` : rule.absTol}`;
+  const pct = `${+(rule.relTol * 100).toFixed(2)}%`;
+  const abs = rule.absTol === 0 ? '' : `, min ${rule.unit === 'share' ? `${+(rule.absTol * 100).toFixed(2)} pp` : rule.absTol}`;
+  return rule.judgedBy === 'interval' ? `95 % intervals more than ${pct} apart${abs}` : `±${pct}${abs}`;
 }
 
 const sourceText = (r: SummaryRow): string =>

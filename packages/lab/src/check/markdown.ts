@@ -34,7 +34,7 @@ function cell(c: MetricComparison, v: number | null, i: Interval | null | undefi
 
 function verdictText(c: MetricComparison): string {
   if (c.verdict === 'not-judged') return `${VERDICT_TEXT[c.verdict]}: ${notJudgedReason(c)}`;
-  return `${VERDICT_TEXT[c.verdict]} (±${c.tolerance})`;
+  return `${VERDICT_TEXT[c.verdict]} (${c.tolerance})`;
 }
 
 function table(rows: readonly MetricComparison[]): string {

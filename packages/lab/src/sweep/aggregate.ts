@@ -167,7 +167,7 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
   return rows;
 }
 
-/** The repeats of a row that know their round. */
+/** The repeats of a row with their rounds, or null when any of them does not know its round. */
 export function roundSamples(r: SummaryRow): RoundSample[] | null {
   const known = r.repeatThroughputs.filter((x): x is RoundSample => x.round !== null);
   return known.length === r.repeatThroughputs.length ? known : null;
