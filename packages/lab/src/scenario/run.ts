@@ -37,7 +37,7 @@ function checkFailure(p: ResultPoint): PointFailure | null {
 }
 
 /** Round r's points: forward in even rounds, backward in odd ones (A B … B A). */
-export function roundOrder<T>(points: readonly T[], r: number): T[] {
+function roundOrder<T>(points: readonly T[], r: number): T[] {
   return r % 2 === 0 ? [...points] : [...points].reverse();
 }
 
