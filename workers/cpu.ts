@@ -1,13 +1,22 @@
 // One emulated CPU: the entry of every worker thread in the CPU pool
-// (packages/machine/src/pool). It attaches to kernel memory, becomes CPU k
-// with real Atomics locks, loads the job, waits at the start barrier so all
-// CPUs begin together, runs the job's cpuMain once and hands back its result.
+// (packages/machine/src/pool). Each task attaches to its run's kernel
+// memory, becomes CPU k with real Atomics locks, loads the job, waits at the
+// start barrier so all CPUs begin together, runs the job's cpuMain once and
+// hands back its result. The worker outlives the task: the pool sends the
+// next run's task, with a new kernel, to the same thread, whose module cache
+// and compiled code carry over; nothing of the old kernel does (every
+// object bound to it is made here, per task). The thread's binding to a
+// host core carries over too, and changes only when a task asks for
+// another core (machine/pool/affinity.ts).
 //
 // A job that throws does not take the worker down: the CPU is marked dead
 // (locks it held stay held, as after an oops) and the error goes back as
 // data, so the pool can name the CPU and the cause.
+import { threadId } from 'node:worker_threads';
 import {
+  allowedCores,
   atomicsLockOps,
+  bindThisThread,
   barrierWait,
   CpuArea,
   cpuAreaAddr,
@@ -33,7 +42,22 @@ async function loadJob(url: string): Promise<CpuJobModule<unknown, unknown>> {
   return mod as CpuJobModule<unknown, unknown>;
 }
 
+/** The process's cores, read before this thread binds itself: binding to all of them unbinds it. */
+const ALLOWED = allowedCores();
+let boundTo: number | null = null;
+let bindingWorks = true;
+
+/** Bind this thread to `core` (null: every allowed core); the core it is bound to afterwards. */
+function bindTo(core: number | null): number | null {
+  if (core !== boundTo && bindingWorks) {
+    if (bindThisThread(core === null ? ALLOWED : [core])) boundTo = core;
+    else bindingWorks = false;
+  }
+  return boundTo;
+}
+
 export default async function cpuTask(task: CpuTask<unknown>): Promise<CpuOutcome<unknown>> {
+  const core = bindTo(task.core);
   const kernel = Kernel.attach(task.sab);
   kernel.setLockOps(atomicsLockOps);
   const cpu = new RealCpu(kernel, task.cpu, task.seed, task.nsPerIter);
@@ -58,9 +82,9 @@ export default async function cpuTask(task: CpuTask<unknown>): Promise<CpuOutcom
     barrierWait(kernel, task.cpu);
     const result = await job.cpuMain(ctx);
     cpu.offline();
-    return { ok: true, result };
+    return { ok: true, result, threadId, core };
   } catch (e) {
     cpu.offline(CpuState.Dead);
-    return { ok: false, error: toCpuFailure(e) };
+    return { ok: false, error: toCpuFailure(e), threadId, core };
   }
 }

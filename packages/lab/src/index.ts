@@ -5,6 +5,7 @@ export * from './engine/engine.js';
 export { getEngine, EngineUnavailable } from './engine/load.js';
 export type { CpuProgram } from './engine/program.js';
 export { threadsEngine } from './engine/threads/index.js';
+export { threadsPool, closeThreadsPool } from './engine/threads/pool.js';
 export { bootPoint, attachPoint, PointBootError, type Attached } from './boot.js';
 export * from './scenario/schema.js';
 export * from './scenario/errors.js';

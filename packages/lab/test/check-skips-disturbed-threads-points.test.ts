@@ -7,20 +7,22 @@ import { test } from 'node:test';
 import type { HostDisturbance, RunResult } from '../src/results/schema.js';
 import { summarise } from '../src/sweep/aggregate.js';
 import type { PointView } from '../src/sweep/point-view.js';
-import { pointRows, runCheckCli, runResult, writeJson } from './fixtures/check-helpers.js';
+import { pointRows, repeatedThreadsResult, runCheckCli, runResult, scalePoint, writeJson } from './fixtures/check-helpers.js';
 import { tempDir } from './fixtures/sweep-helpers.js';
 
+/** Mark every repeat of a point disturbed (or not). */
 const mark = (r: RunResult, strategy: string, cpus: number, disturbed: boolean): void => {
-  const p = r.points.find((x) => x.strategy === strategy && x.cpus === cpus)!;
-  p.disturbance = { runQueueShare: disturbed ? 0.4 : 0, expectedShare: 0, involuntarySwitches: 9, onCoreThroughput: p.throughput, loadAvg1: 9, disturbed, rule: 'test' } satisfies HostDisturbance;
+  for (const p of r.points.filter((x) => x.strategy === strategy && x.cpus === cpus)) {
+    p.disturbance = { runQueueShare: disturbed ? 0.4 : 0, expectedShare: 0, involuntarySwitches: 9, onCoreThroughput: p.throughput, loadAvg1: 9, disturbed, rule: 'test' } satisfies HostDisturbance;
+  }
 };
 
 test('threads: a regression at a disturbed point is skipped, not failed', async () => {
   const dir = tempDir('check-disturbed');
-  const base = await runResult('threads');
+  const base = await repeatedThreadsResult();
   const baseFile = writeJson(dir, 'base.json', base);
   const lost = structuredClone(base);
-  lost.points.find((x) => x.strategy === 'lazy-rss' && x.cpus === 4)!.throughput *= 0.6;
+  scalePoint(lost, 'lazy-rss', 4, 0.6);
   assert.equal(runCheckCli([writeJson(dir, 'lost.json', lost), '--baseline', baseFile]).status, 1, 'undisturbed, the loss fails');
 
   mark(lost, 'lazy-rss', 4, true);
@@ -40,10 +42,10 @@ test('threads: a regression at a disturbed point is skipped, not failed', async 
 
 test('threads: a disturbed 1-CPU point takes the speedups that divide by it out of the gate', async () => {
   const dir = tempDir('check-disturbed-ref');
-  const base = await runResult('threads');
+  const base = await repeatedThreadsResult();
   const cur = structuredClone(base);
   // A slow 1-CPU point inflates every speedup of its series; the point is marked, so none is judged.
-  cur.points.find((x) => x.strategy === 'lazy-rss' && x.cpus === 1)!.throughput *= 3;
+  scalePoint(cur, 'lazy-rss', 1, 3);
   mark(cur, 'lazy-rss', 1, true);
   const json = runCheckCli([writeJson(dir, 'cur.json', cur), '--baseline', writeJson(dir, 'base.json', base), '--json']);
   assert.equal(json.status, 0, json.stdout);

@@ -45,8 +45,9 @@ test('run --json prints the result schema and writes JSON, CSV and report files'
   }
   const baseline2 = res.points.find((p: { strategy: string; cpus: number }) => p.strategy === 'baseline' && p.cpus === 2);
   assert.ok(baseline2.speedup > 0 && baseline2.efficiency === baseline2.speedup / 2);
-  for (const f of ['result.json', 'points.csv', 'locks.csv', 'report.txt']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['result.json', 'points.csv', 'locks.csv', 'summary.csv', 'report.txt']) assert.ok(existsSync(join(out, f)), f);
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).points.length, 4);
-  assert.match(readFileSync(join(out, 'points.csv'), 'utf8'), /^workload,engine,strategy,cpus,status,lifetimes,/);
+  assert.match(readFileSync(join(out, 'points.csv'), 'utf8'), /^workload,engine,strategy,cpus,repeat,status,lifetimes,/);
+  assert.match(readFileSync(join(out, 'summary.csv'), 'utf8'), /^workload,engine,strategy,cpus,repeats,throughput_median,throughput_ci_lo,throughput_ci_hi,/);
   assert.match(readFileSync(join(out, 'report.txt'), 'utf8'), /lock_stat version 0\.4/);
 });

@@ -8,6 +8,7 @@ import type { RunResult } from '../results/schema.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
 import { median } from '../stats/median.js';
+import { medianInterval, type Interval } from '../stats/interval.js';
 import { EngineRunFailed } from './errors.js';
 
 /** Scenario flags by name, without the dashes, values as typed. */
@@ -94,6 +95,10 @@ export interface Reading {
    */
   onCoreThroughput: number | null;
   repeats: number[];
+  /** 95 % interval of the median throughput over the repeats counted (null with too few for one). */
+  interval: Interval | null;
+  /** The same for the on-core throughput; null where the host does not report it. */
+  onCoreInterval: Interval | null;
   /** Threads engine: repeats the host disturbed; the median leaves them out while an undisturbed one remains. */
   disturbedRepeats: number;
   /** Every repeat was disturbed. */
@@ -107,10 +112,13 @@ export function readings(runs: readonly RunResult[]): Reading[] {
     const points = runs.flatMap((r) => r.points.filter((p) => p.strategy === strategy));
     const clean = points.filter((p) => p.disturbance?.disturbed !== true);
     const counted = clean.length > 0 ? clean : points;
+    const onCore = counted.every((p) => p.disturbance) ? counted.map((p) => p.disturbance!.onCoreThroughput) : null;
     return {
       strategy,
       throughput: median(counted.map((p) => p.throughput)),
-      onCoreThroughput: counted.every((p) => p.disturbance) ? median(counted.map((p) => p.disturbance!.onCoreThroughput)) : null,
+      onCoreThroughput: onCore && median(onCore),
+      interval: medianInterval(counted.map((p) => p.throughput)),
+      onCoreInterval: onCore && medianInterval(onCore),
       repeats: points.map((p) => p.throughput),
       disturbedRepeats: points.length - clean.length,
       disturbed: clean.length === 0,
@@ -129,6 +137,11 @@ export type ThreadsRate = (typeof THREADS_RATES)[number];
 /** The reading's rate of that kind; the wall-clock one where the host reports no on-core figure. */
 export function threadsRate(r: Reading, which: ThreadsRate): number {
   return which === 'on-core' && r.onCoreThroughput !== null ? r.onCoreThroughput : r.throughput;
+}
+
+/** The interval of that rate (the same choice as threadsRate). */
+export function threadsInterval(r: Reading, which: ThreadsRate): Interval | null {
+  return which === 'on-core' && r.onCoreThroughput !== null ? r.onCoreInterval : r.interval;
 }
 
 /** Run one scenario `repeats` times and read it. */

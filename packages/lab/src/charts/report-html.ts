@@ -2,10 +2,11 @@
 // the strategy comparison and lock tables, the scenario, host and tool
 // version. No script, no external stylesheet, font or image, so it opens
 // from disk, from a CI artifact or a mail attachment with no network.
-import type { SummaryRow } from '../sweep/aggregate.js';
+import type { SummaryRow } from '../results/schema.js';
 import { remedyTable } from '../sweep/remedies.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import type { StrategySource } from '../strategies/file.js';
+import { MIN_SAMPLES } from '../stats/interval.js';
 import { autoTime, percent, si, signedPercent } from '../report/units.js';
 
 export interface RenderedChart {
@@ -115,11 +116,13 @@ function comparisonTable(rows: readonly SummaryRow[], spec: SweepSpec): string {
     const cells = strategies.map((s) => {
       const r = at(s, n);
       if (!r) return `<td>–</td><td>–</td>${s === ref ? '' : '<td>–</td>'}`;
+      const ci = r.throughputCi ? ` <small>[${si(r.throughputCi.lo)}, ${si(r.throughputCi.hi)}]</small>` : '';
       const tput = r.noisy
-        ? `<td class="noisy" title="spread ${percent(r.throughput.spread)} over ${r.repeats} repeats">${si(r.throughput.median)} ~</td>`
-        : `<td>${si(r.throughput.median)}</td>`;
+        ? `<td class="noisy" title="spread ${percent(r.throughput.spread)} over ${r.repeats} repeats">${si(r.throughput.median)} ~${ci}</td>`
+        : `<td>${si(r.throughput.median)}${ci}</td>`;
       const vs = s === ref ? '' : `<td>${base ? signedPercent(r.throughput.median / base.throughput.median - 1) : '–'}</td>`;
-      return `${tput}<td>${r.speedup.toFixed(2)}×</td>${vs}`;
+      const sci = r.speedupCi ? ` <small>[${r.speedupCi.lo.toFixed(2)}, ${r.speedupCi.hi.toFixed(2)}]</small>` : '';
+      return `${tput}<td>${r.speedup.toFixed(2)}×${sci}</td>${vs}`;
     });
     return `<tr><td class="l">${n}</td>${cells.join('')}</tr>`;
   });
@@ -166,7 +169,7 @@ function groupSection(g: ReportGroup, spec: SweepSpec): string {
     .join('\n');
   return `<section class="group"><h2>${h(g.label)}</h2>
 <div class="charts">${figures}</div>
-<h3>Strategies side by side (median throughput; ~ marks a noisy point)</h3>
+<h3>Strategies side by side (median throughput and speedup [95 % interval, from ${MIN_SAMPLES} repeats]; ~ marks a noisy point)</h3>
 ${comparisonTable(g.rows, spec)}
 <h3>Remedies: gain over baseline, percpu memory at the end of the run, global locks per mm lifetime</h3>
 ${remediesTable(g.rows, spec)}

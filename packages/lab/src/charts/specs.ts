@@ -6,9 +6,12 @@
 // because scaling questions are asked per doubling (1, 2, 4 … 256 CPUs).
 // Throughput and speedup use a log y axis too, so linear scaling is a
 // straight line and the CPU count where a strategy flattens stands out.
+// Throughput and speedup carry error bars: the 95 % interval of the median
+// over the repeats (stats/interval.ts), where there are enough repeats for
+// one.
 import { SPLIT_PARTS } from '../cost-model/index.js';
 import type { TopLevelSpec } from 'vega-lite';
-import type { SummaryRow } from '../sweep/aggregate.js';
+import type { SummaryRow } from '../results/schema.js';
 
 export interface ChartSpec {
   /** Stable id, used as file name (`<id>.svg`) and in the report. */
@@ -33,27 +36,35 @@ function cpuAxis(rows: readonly SummaryRow[]) {
 
 const strategyColor = { field: 'strategy', type: 'nominal' as const, title: 'strategy' };
 
+/** Error bars from lo to hi, drawn only for the values that have them. */
+function errorBars(rows: readonly SummaryRow[], scale: object, values: { lo: number | null; hi: number | null }[]): object[] {
+  if (values.every((v) => v.lo === null)) return [];
+  return [{
+    transform: [{ filter: 'datum.lo != null' }],
+    mark: { type: 'rule', strokeWidth: 2 },
+    encoding: { x: cpuAxis(rows), y: { field: 'lo', type: 'quantitative', scale }, y2: { field: 'hi' }, color: strategyColor },
+  }];
+}
+
 function throughputChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
   const values = rows.map((r) => ({
-    strategy: r.strategy, cpus: r.cpus, throughput: r.throughput.median, min: r.throughput.min, max: r.throughput.max,
+    strategy: r.strategy, cpus: r.cpus, throughput: r.throughput.median, lo: r.throughputCi?.lo ?? null, hi: r.throughputCi?.hi ?? null,
   }));
-  const withRepeats = rows.some((r) => r.repeats > 1);
+  const withBars = values.some((v) => v.lo !== null);
   const layers: object[] = [
     {
       mark: { type: 'line', point: true },
       encoding: {
         x: cpuAxis(rows),
-        y: { field: 'throughput', type: 'quantitative', title: 'mm lifetimes/s (median, log scale)', scale: { type: 'log' } },
+        y: {
+          field: 'throughput', type: 'quantitative', scale: { type: 'log' },
+          title: `mm lifetimes/s (median, log scale${withBars ? '; bars: 95 % interval' : ''})`,
+        },
         color: strategyColor,
       },
     },
+    ...errorBars(rows, { type: 'log' }, values),
   ];
-  if (withRepeats) {
-    layers.push({
-      mark: { type: 'rule' },
-      encoding: { x: cpuAxis(rows), y: { field: 'min', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'max' }, color: strategyColor },
-    });
-  }
   return {
     id: `${id}-throughput`,
     title: 'throughput vs CPUs',
@@ -64,7 +75,12 @@ function throughputChart(id: string, rows: readonly SummaryRow[]): ChartSpec {
 /** Speedup or efficiency, with the ideal (linear scaling) as a dashed reference. */
 function scalingChart(id: string, rows: readonly SummaryRow[], which: 'speedup' | 'efficiency'): ChartSpec {
   const minCpus = Math.min(...rows.map((r) => r.cpus));
-  const values = rows.map((r) => ({ strategy: r.strategy, cpus: r.cpus, value: r[which] }));
+  const values = rows.map((r) => {
+    // Efficiency is speedup per CPU added, so its interval is the speedup's scaled alike.
+    const per = which === 'speedup' ? 1 : r.speedup / r.efficiency;
+    return { strategy: r.strategy, cpus: r.cpus, value: r[which], lo: r.speedupCi ? r.speedupCi.lo / per : null, hi: r.speedupCi ? r.speedupCi.hi / per : null };
+  });
+  const withBars = values.some((v) => v.lo !== null);
   const ideal = [...new Set(rows.map((r) => r.cpus))].map((cpus) => ({ cpus, value: which === 'speedup' ? cpus / minCpus : 1 }));
   const title = which === 'speedup' ? `speedup vs ${minCpus} CPU${minCpus > 1 ? 's' : ''}` : 'efficiency (speedup per CPU)';
   const yScale = which === 'speedup' ? { type: 'log' as const, base: 2 } : { type: 'linear' as const };
@@ -88,13 +104,14 @@ function scalingChart(id: string, rows: readonly SummaryRow[], which: 'speedup' 
             y: {
               field: 'value',
               type: 'quantitative',
-              title: which === 'speedup' ? 'speedup (log scale; dashed: ideal)' : 'efficiency (dashed: ideal)',
+              title: `${which === 'speedup' ? 'speedup (log scale; dashed: ideal' : 'efficiency (dashed: ideal'}${withBars ? '; bars: 95 % interval)' : ')'}`,
               scale: yScale,
               ...(which === 'efficiency' ? { axis: { format: '.0%' } } : {}),
             },
             color: strategyColor,
           },
         },
+        ...errorBars(rows, yScale, values).map((bar) => ({ data: { values }, ...bar })),
       ],
     } as TopLevelSpec,
   };

@@ -9,12 +9,13 @@
 // A strategy loaded from a file compares only with the same file content:
 // a different sha256 (or a built-in on one side) means the two measured
 // different code, so the inputs cannot be compared.
-import type { SummaryRow } from '../sweep/aggregate.js';
+import type { SummaryRow } from '../results/schema.js';
 import { machineName } from '../sweep/point-view.js';
 import { CheckInputError } from './errors.js';
+import { MIN_SAMPLES, type Interval } from '../stats/interval.js';
 import { rowMetrics, type MetricRule, type MetricValue } from './rules.js';
 
-export type Verdict = 'ok' | 'improved' | 'regression' | 'missing' | 'new' | 'disturbed';
+export type Verdict = 'ok' | 'improved' | 'regression' | 'missing' | 'new' | 'disturbed' | 'not-judged';
 
 export interface MetricComparison {
   point: string;
@@ -24,14 +25,24 @@ export interface MetricComparison {
   current: number | null;
   /** Relative change (current / baseline − 1); NaN when either side is missing or the baseline is 0. */
   change: number;
-  /** Tolerance in words, e.g. "±1%". */
+  /** Tolerance in words, e.g. "±1%", or "intervals more than 5% apart". */
   tolerance: string;
+  /** How the metric is judged: by its value, or (threads timing figures) by its 95 % interval. */
+  judgedBy: MetricRule['judgedBy'];
+  /** The 95 % intervals compared, for metrics judged by interval (null: too few repeats), and the repeats (or paired rounds) behind each. */
+  baselineInterval?: Interval | null;
+  currentInterval?: Interval | null;
+  baselineSamples?: number;
+  currentSamples?: number;
   verdict: Verdict;
 }
 
 export interface CheckReport {
+  /** No regression, nothing missing, and at least one metric judged. */
   pass: boolean;
   regressions: number;
+  /** Metrics that got a verdict (ok, improved or regression). */
+  judged: number;
   comparisons: MetricComparison[];
 }
 
@@ -42,7 +53,9 @@ const pointName = (r: SummaryRow): string =>
 /** Every metric of every row, keyed "point\0metric". */
 function metricsOf(rows: readonly SummaryRow[]): Map<string, { point: string; m: MetricValue }> {
   const out = new Map<string, { point: string; m: MetricValue }>();
+  // The reference strategy of each workload and engine: baseline when present (as in the remedies table), else the first.
   const firstStrategy = new Map<string, string>();
+  for (const r of rows) if (r.strategy === 'baseline') firstStrategy.set(`${r.workload}/${r.engine}`, r.strategy);
   const minCpus = new Map<string, number>();
   const seriesOf = (r: SummaryRow): string => `${r.workload}/${r.engine}/${r.strategy}`;
   for (const r of rows) {
@@ -67,10 +80,32 @@ function judge(rule: MetricRule, base: number, cur: number): Verdict {
   return 'ok';
 }
 
+/**
+ * Two intervals: a regression when the current one lies beyond the
+ * baseline's, in the bad direction, by more than the tolerance of the
+ * baseline's near edge; improved likewise the other way; otherwise ok.
+ */
+function judgeIntervals(rule: MetricRule, base: Interval, cur: Interval): Verdict {
+  const up = rule.direction === 'higher-is-better';
+  // How far the current interval lies beyond the baseline's, measured from the baseline edge it left.
+  const worse = up ? base.lo - cur.hi : cur.lo - base.hi;
+  const better = up ? cur.lo - base.hi : base.lo - cur.hi;
+  if (worse > Math.max(rule.relTol * Math.abs(up ? base.lo : base.hi), rule.absTol)) return 'regression';
+  if (better > Math.max(rule.relTol * Math.abs(up ? base.hi : base.lo), rule.absTol)) return 'improved';
+  return 'ok';
+}
+
+function verdictOf(b: MetricValue, c: MetricValue): Verdict {
+  if (b.disturbed || c.disturbed) return 'disturbed';
+  if (b.rule.judgedBy === 'value') return judge(b.rule, b.value, c.value);
+  if (b.interval === null || c.interval === null) return 'not-judged';
+  return judgeIntervals(b.rule, b.interval, c.interval);
+}
+
 function toleranceText(rule: MetricRule): string {
-  const rel = `${+(rule.relTol * 100).toFixed(2)}%`;
-  if (rule.absTol === 0) return rel;
-  return `${rel}, min ${rule.unit === 'share' ? `${+(rule.absTol * 100).toFixed(2)} pp` : rule.absTol}`;
+  const pct = `${+(rule.relTol * 100).toFixed(2)}%`;
+  const abs = rule.absTol === 0 ? '' : `, min ${rule.unit === 'share' ? `${+(rule.absTol * 100).toFixed(2)} pp` : rule.absTol}`;
+  return rule.judgedBy === 'interval' ? `95 % intervals more than ${pct} apart${abs}` : `±${pct}${abs}`;
 }
 
 const sourceText = (r: SummaryRow): string =>
@@ -93,23 +128,33 @@ export function compareRows(baseline: readonly SummaryRow[], current: readonly S
   for (const [key, b] of base) {
     const c = cur.get(key);
     const rule = b.m.rule;
-    const row = { point: b.point, metric: rule.name, unit: rule.unit, tolerance: toleranceText(rule) };
+    const row = {
+      point: b.point, metric: rule.name, unit: rule.unit, tolerance: toleranceText(rule), judgedBy: rule.judgedBy,
+      ...(rule.judgedBy === 'interval' && {
+        baselineInterval: b.m.interval, currentInterval: c?.m.interval ?? null, baselineSamples: b.m.samples, currentSamples: c?.m.samples ?? 0,
+      }),
+    };
     if (!c) {
       comparisons.push({ ...row, baseline: b.m.value, current: null, change: NaN, verdict: b.m.disturbed ? 'disturbed' : 'missing' });
       continue;
     }
     const change = b.m.value !== 0 ? c.m.value / b.m.value - 1 : NaN;
-    const verdict = b.m.disturbed || c.m.disturbed ? 'disturbed' : judge(rule, b.m.value, c.m.value);
-    comparisons.push({ ...row, baseline: b.m.value, current: c.m.value, change, verdict });
+    comparisons.push({ ...row, baseline: b.m.value, current: c.m.value, change, verdict: verdictOf(b.m, c.m) });
   }
   for (const [key, c] of cur) {
     if (base.has(key)) continue;
     const rule = c.m.rule;
     comparisons.push({
-      point: c.point, metric: rule.name, unit: rule.unit, tolerance: toleranceText(rule),
+      point: c.point, metric: rule.name, unit: rule.unit, tolerance: toleranceText(rule), judgedBy: rule.judgedBy,
       baseline: null, current: c.m.value, change: NaN, verdict: 'new',
     });
   }
   const regressions = comparisons.filter((x) => x.verdict === 'regression' || x.verdict === 'missing').length;
-  return { pass: regressions === 0, regressions, comparisons };
+  const judged = comparisons.filter((x) => x.verdict === 'ok' || x.verdict === 'improved' || x.verdict === 'regression').length;
+  return { pass: regressions === 0 && judged > 0, regressions, judged, comparisons };
+}
+
+/** Why a metric judged by interval was not judged: the repeats each side had. */
+export function notJudgedReason(c: MetricComparison): string {
+  return `too few repeats for a 95 % interval (baseline ${c.baselineSamples ?? 0}, current ${c.currentSamples ?? 0}; ${MIN_SAMPLES} needed)`;
 }

@@ -3,7 +3,8 @@
 // failure to read one becomes a single-line CheckInputError naming the file
 // and what to do, never a stack trace.
 import { readFileSync, statSync } from 'node:fs';
-import { summarise, type SummaryRow } from '../sweep/aggregate.js';
+import type { SummaryRow } from '../results/schema.js';
+import { summarise } from '../sweep/aggregate.js';
 import { resultPoints } from '../sweep/result-adapter.js';
 import { DEFAULT_NOISE_THRESHOLD } from '../sweep/spec.js';
 import { SweepStore } from '../sweep/store.js';

@@ -12,14 +12,18 @@ import { UsageError } from './errors.js';
 export const CHECK_USAGE = `usage: percpu-lab check RESULT --baseline FILE [--json]
 
 Compare a run's result JSON (or a sweep output directory) with a baseline.
-Virtual-engine metrics must match within 1 %; threads-engine metrics are
-compared as ratios within one run (speedup, throughput vs the first strategy,
-lock acquisitions per lifetime) with loose tolerances.
+Virtual-engine metrics must match within 1 %. Threads-engine metrics are
+ratios within one run (speedup, throughput vs baseline, round by round over
+interleaved repeats) and lock figures; the timing figures are judged by their
+95 % intervals: a regression only when the current interval lies beyond the
+baseline's by more than 5 %. A side with fewer than 6 repeats has no interval:
+its timing figures are NOT JUDGED (neither passed nor failed, and listed as
+such); lock acquisitions per lifetime are judged by value (10 %).
 
   --baseline FILE  the baseline result (committed: baselines/virtual-doexec.json)
   --json           print the comparison as JSON instead of markdown
 
-exit status: 0 pass, 1 regression, 2 bad input`;
+exit status: 0 pass, 1 regression (or no metric could be judged), 2 bad input`;
 
 export function checkMain(argv: string[]): Promise<number> {
   return withBadInput('check', () => check(argv));

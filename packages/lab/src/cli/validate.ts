@@ -18,7 +18,8 @@ import { RunFailed, UsageError } from './errors.js';
 import { cpuList, footprintList, POINT_FLAG_OPTIONS, preflight, THREADS_RATE_HELP, workList } from './point-flags.js';
 
 const DEFAULT_OPS = 5000;
-const DEFAULT_REPEATS = 3;
+/** Nine repeats: the fewest whose 95 % interval leaves out the highest and the lowest reading. */
+const DEFAULT_REPEATS = 9;
 const DEFAULT_TOLERANCE = 0.1;
 
 const cores = availableParallelism();
@@ -30,9 +31,12 @@ export const VALIDATE_USAGE = `usage: percpu-lab validate [--profile P] [--strat
 Run doexec on both engines at every operating point — each work-ns x footprint x
 CPU count, plus one oversubscribed CPU count (this host's cores + 1, here ${cores + 1}) —
 and print one table of virtual / threads throughput ratios with a verdict. The
-derived work-ns is derived once on the threads engine and given to both. Threads
-points the host disturbed in every repeat (D) and the oversubscribed row are shown
-but not judged. The load average is printed before and after.
+derived work-ns is derived once on the threads engine and given to both. Each cell
+says whether the virtual figure lies inside the threads figure's 95 % interval
+over the repeats; a ratio is judged against the tolerance only where that
+interval is narrower than the tolerance (~ marks the others). Threads points the
+host disturbed in every repeat (D) and the oversubscribed row are shown but not
+judged. The load average is printed before and after.
 
   --profile P       virtual engine cost profile: kernel, calibrated or a file (default calibrated;
                     run percpu-lab calibrate first)
@@ -42,7 +46,8 @@ but not judged. The load average is printed before and after.
                     scenario default, ${DEFAULT_WORK_FOOTPRINT})
   --cpus LIST       judged CPU counts, each at most this host's cores (default ${upToCores.join(',')})
   --ops N           lifetimes per CPU per run, both engines (default ${DEFAULT_OPS})
-  --repeats N       threads-engine runs per point, median kept (default ${DEFAULT_REPEATS})
+  --repeats N       threads-engine runs per point, median and 95 % interval kept (default ${DEFAULT_REPEATS};
+                    fewer than 6 give no interval, so nothing is judged)
 ${THREADS_RATE_HELP}
   --tolerance X     largest |ratio - 1| that passes, as 0.1 or 10% (default 10%)
   --json            print the rows and verdict as JSON instead of the table

@@ -3,14 +3,21 @@
 // table per CPU count comparing the strategies on throughput, latency,
 // contended locks, percpu memory and the post-run checks. Up to 8 CPUs a
 // point shows every CPU's throughput; beyond, their min / median / max
-// (every CPU's figure stays in result.json).
+// (every CPU's figure stays in result.json). With --repeats the scaling
+// table gives each throughput and speedup as the median of its repeats with
+// its 95 % interval, and the per-CPU-count tables show, for each point, the
+// repeat whose throughput is that median; a threads run of one repeat says
+// that its figures are single samples.
 import { BINARY_IMAGES, type BinaryKind } from '@percpu-lab/mm';
-import type { ResultPoint, RunResult } from '../results/schema.js';
+import { resultSummary } from '../results/summary.js';
+import type { ResultPoint, RunResult, SummaryRow } from '../results/schema.js';
+import { MIN_SAMPLES, type Interval } from '../stats/interval.js';
 import { spreadOf } from '../stats/median.js';
 import { textTable, type Cell } from './table.js';
 import { timeSplitTable } from './time-split.js';
 import { autoTime, bytes, percent, si } from './units.js';
 import { hostCell, warmupCell } from './threads-quality.js';
+import { wrap } from './wrap.js';
 
 function header(r: RunResult): string[] {
   const s = r.scenario;
@@ -76,6 +83,46 @@ export function scalingTable(points: readonly ResultPoint[]): string[] {
   return textTable(columns, rows, '  ');
 }
 
+const interval = (i: Interval | null, f: (x: number) => string): string => (i === null ? ` (n<${MIN_SAMPLES})` : ` [${f(i.lo)}, ${f(i.hi)}]`);
+
+/** scalingTable over repeats: medians with their 95 % intervals. */
+export function repeatedScalingTable(rows: readonly SummaryRow[]): string[] {
+  const counts = [...new Set(rows.map((r) => r.cpus))].sort((a, b) => a - b);
+  const strategies = [...new Set(rows.map((r) => r.strategy))];
+  const at = (s: string, c: number) => rows.find((r) => r.strategy === s && r.cpus === c);
+  const multi = counts.filter((c) => c > 1 && c !== counts[0]);
+  const columns = [
+    { title: 'strategy' },
+    ...counts.map((c) => ({ title: `${c} CPU${c > 1 ? 's' : ''} [95% interval]`, right: true })),
+    ...multi.map((c) => ({ title: `speedup@${c} [95% interval]`, right: true })),
+  ];
+  const body = strategies.map((s): Cell[] => [
+    s,
+    ...counts.map((c) => {
+      const r = at(s, c);
+      return r === undefined ? '-' : `${si(r.throughput.median)}${interval(r.throughputCi, si)}`;
+    }),
+    ...multi.map((c) => {
+      const r = at(s, c);
+      return r === undefined ? '-' : `${r.speedup.toFixed(2)}x${interval(r.speedupCi, (x) => x.toFixed(2))}`;
+    }),
+  ]);
+  return textTable(columns, body, '  ');
+}
+
+/** Of each point's repeats, the one whose throughput is nearest their median. */
+export function medianRepeats(points: readonly ResultPoint[]): ResultPoint[] {
+  const groups = new Map<string, ResultPoint[]>();
+  for (const p of points) {
+    const k = `${p.workload}/${p.engine}/${p.strategy}/${p.cpus}`;
+    groups.set(k, [...(groups.get(k) ?? []), p]);
+  }
+  return [...groups.values()].map((g) => {
+    const m = spreadOf(g.map((p) => p.throughput)).median;
+    return g.reduce((a, b) => (Math.abs(b.throughput - m) < Math.abs(a.throughput - m) ? b : a));
+  });
+}
+
 function contended(p: ResultPoint): string {
   const l = Object.entries(p.locks).filter(([, x]) => x.contentions > 0).sort((a, b) => b[1].waitShare - a[1].waitShare);
   if (l.length === 0) return 'none';
@@ -129,10 +176,22 @@ export function cpuCountTable(points: readonly ResultPoint[]): string[] {
 
 export function summaryLines(r: RunResult): string[] {
   const out = header(r);
+  const repeats = r.scenario.repeats ?? 1;
+  if (repeats === 1 && r.engine === 'threads') {
+    out.push(...wrap(`each threads figure below is one sample from a spread between runs: no interval (--repeats ${MIN_SAMPLES} or more gives 95 % intervals)`));
+  }
   const groups = [...new Set(r.points.map(groupKey))];
+  const summary = r.summary ?? resultSummary(r.points);
   for (const g of groups) {
-    const pts = r.points.filter((p) => groupKey(p) === g);
-    out.push('', `${g}: throughput (ops/s), strategies side by side`, ...scalingTable(pts));
+    const all = r.points.filter((p) => groupKey(p) === g);
+    const pts = repeats > 1 ? medianRepeats(all) : all;
+    if (repeats > 1) {
+      out.push('', `${g}: throughput (ops/s), median of ${repeats} interleaved repeats [95 % interval of the median], strategies side by side`,
+        ...repeatedScalingTable(summary.filter((x) => `${x.workload}/${x.engine}` === g)));
+      out.push(`(per CPU count below: of each point's repeats, the one whose throughput is the median)`);
+    } else {
+      out.push('', `${g}: throughput (ops/s), strategies side by side`, ...scalingTable(pts));
+    }
     const split = timeSplitTable(pts);
     if (split.length > 0) out.push('', `${g}: where a lifetime's time goes (µs per mm lifetime as its CPU spends it; lock wait by class)`, ...split);
     for (const c of [...new Set(pts.map((p) => p.cpus))]) {

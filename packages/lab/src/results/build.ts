@@ -3,7 +3,9 @@ import { addScaling } from '../metrics/scaling.js';
 import type { EngineName, Scenario } from '../scenario/schema.js';
 import { parseSize } from '../scenario/validate.js';
 import { hostInfo, toolVersion } from './host.js';
+import { INTERVAL_METHOD } from '../stats/interval.js';
 import { SCHEMA_NAME, SCHEMA_VERSION, type PointFailure, type ResultPoint, type RunResult } from './schema.js';
+import { resultSummary } from './summary.js';
 import type { VirtualSpeed } from '../engine/virtual/speed.js';
 
 export interface ResultInput {
@@ -39,5 +41,7 @@ export function buildResult(i: ResultInput, now = new Date()): RunResult {
     partial: !complete,
     failure: i.failure,
     points: i.points,
+    summary: resultSummary(i.points),
+    intervalMethod: INTERVAL_METHOD,
   };
 }

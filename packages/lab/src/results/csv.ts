@@ -1,7 +1,10 @@
 // CSV views of a result for spreadsheets and quick plotting: one row per
-// point (points.csv), and one row per point and lock class (locks.csv,
-// long format, so a new lock class never changes the columns).
-import type { ResultPoint, RunResult } from './schema.js';
+// point and repeat (points.csv), one row per point and lock class
+// (locks.csv, long format, so a new lock class never changes the columns),
+// and one row per point over its repeats, with the 95 % intervals
+// (summary.csv; the cells of an interval stay empty without one).
+import type { Interval } from '../stats/interval.js';
+import type { ResultPoint, RunResult, SummaryRow } from './schema.js';
 
 function csvLine(cells: readonly (string | number | null)[]): string {
   return cells.map((c) => {
@@ -10,8 +13,8 @@ function csvLine(cells: readonly (string | number | null)[]): string {
   }).join(',');
 }
 
-const KEY = ['workload', 'engine', 'strategy', 'cpus'] as const;
-const key = (p: ResultPoint) => KEY.map((k) => p[k]);
+const KEY = ['workload', 'engine', 'strategy', 'cpus', 'repeat'] as const;
+const key = (p: ResultPoint) => KEY.map((k) => p[k] ?? null);
 
 export function pointsCsv(r: RunResult): string {
   const ops = [...new Set(r.points.flatMap((p) => Object.keys(p.latency)))];
@@ -36,4 +39,19 @@ export function locksCsv(r: RunResult): string {
     l.conBounces, l.acqBounces, l.waitShare.toFixed(6),
   ])));
   return [csvLine(head), ...rows].join('\n') + '\n';
+}
+
+const ci = (i: Interval | null, digits: number): (string | null)[] =>
+  i === null ? [null, null, null] : [i.lo.toFixed(digits), i.hi.toFixed(digits), i.level.toFixed(4)];
+
+export function summaryCsv(rows: readonly SummaryRow[]): string {
+  const head = [
+    'workload', 'engine', 'strategy', 'cpus', 'repeats', 'throughput_median', 'throughput_ci_lo', 'throughput_ci_hi', 'throughput_ci_level',
+    'speedup', 'speedup_ci_lo', 'speedup_ci_hi', 'speedup_ci_level', 'disturbed',
+  ];
+  const lines = rows.map((r) => csvLine([
+    r.workload, r.engine, r.strategy, r.cpus, r.repeats, r.throughput.median.toFixed(1), ...ci(r.throughputCi, 1),
+    r.speedup.toFixed(4), ...ci(r.speedupCi, 4), String(r.disturbed),
+  ]));
+  return [csvLine(head), ...lines].join('\n') + '\n';
 }

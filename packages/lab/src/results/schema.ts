@@ -16,6 +16,8 @@ import type { PercpuView } from '../metrics/percpu.js';
 import type { SlabView } from '../metrics/slab.js';
 import type { StrategySource } from '../strategies/file.js';
 import type { VirtualSpeed } from '../engine/virtual/speed.js';
+import type { Spread } from '../stats/median.js';
+import type { Interval } from '../stats/interval.js';
 
 export const SCHEMA_NAME = 'percpu-lab/result';
 /** 2: scenario.cpusPerSocket gave way to machineCpus, sockets and threadsPerCore; points gained machine and timeSplit. */
@@ -75,6 +77,8 @@ export interface ResultPoint {
   strategy: string;
   /** Busy CPUs, one process (or replay stream) each. */
   cpus: number;
+  /** With --repeats: the round (0-based) this repeat of the point ran in; absent for a single run. */
+  repeat?: number;
   machine: MachineTopology;
   status: PointStatus;
   failure: PointFailure | null;
@@ -84,7 +88,7 @@ export interface ResultPoint {
   elapsedNs: number;
   /** Σ over CPUs of lifetimes / window: the aggregate rate, as per-process benchmarks sum processes. */
   throughput: number;
-  /** throughput / the same strategy's 1-CPU throughput in this result, or null without a 1-CPU point. */
+  /** throughput / the same strategy's 1-CPU throughput in this result (of the same round), or null without a 1-CPU point. */
   speedup: number | null;
   /** speedup / cpus. */
   efficiency: number | null;
@@ -222,5 +226,64 @@ export interface RunResult {
   /** status === 'partial', as a flag for scripts. */
   partial: boolean;
   failure: (PointFailure & { point: string }) | null;
+  /** One point per repeat (ResultPoint.repeat says which round, with --repeats). */
   points: ResultPoint[];
+  /**
+   * Per workload, engine, strategy and CPU count, over the repeats that
+   * completed: median throughput with its 95 % interval, speedup with its
+   * interval, lock medians (results/summary.ts). Absent in older results.
+   */
+  summary?: SummaryRow[];
+  /** How the summary's intervals are made. */
+  intervalMethod?: string;
+}
+
+/** One lock class of one point, as lock_stat counts it (times in ns). */
+export type LockNumbers = Pick<
+  LockResult,
+  'acquisitions' | 'contentions' | 'waitTotalNs' | 'holdTotalNs' | 'conBounces' | 'acqBounces'
+> & {
+  /** Wait time over the CPU time of the measured window. */
+  waitShare: number;
+};
+
+// The summary rows of result.json (and of a sweep's summary.json), one per
+// workload, engine, strategy and CPU count, made by sweep/aggregate.ts.
+export type SummaryLock = LockNumbers & {
+  /** 95 % interval of the median waitShare over the repeats counted; null with too few. */
+  waitShareCi: Interval | null;
+};
+
+export interface SummaryRow {
+  workload: string;
+  engine: string;
+  strategy: string;
+  /** The strategy's file and sha256 when loaded by path, else null. */
+  strategySource: StrategySource | null;
+  cpus: number;
+  repeats: number;
+  throughput: Spread;
+  /** Each repeat counted (disturbed ones left out): its throughput and, when known, its round. */
+  repeatThroughputs: { round: number | null; value: number }[];
+  /** 95 % interval of the median throughput; null with fewer repeats counted than an interval needs. */
+  throughputCi: Interval | null;
+  /** Spread wider than the sweep's noise threshold. */
+  noisy: boolean;
+  lifetimes: number;
+  /**
+   * Throughput over the series' smallest CPU count: the median of the
+   * round-by-round ratios where rounds are known, else the ratio of medians.
+   */
+  speedup: number;
+  /** 95 % interval of the speedup (round by round); null at the series' start or without enough paired rounds. */
+  speedupCi: Interval | null;
+  /** Speedup per CPU added: speedup / (cpus / smallest cpus). */
+  efficiency: number;
+  locks: Record<string, SummaryLock>;
+  percpu: { bytesInUse: number; bytesParked: number } | null;
+  /** Median of each part over the repeats, or null without a split (threads engine). */
+  timeSplit: LifetimeSplit | null;
+  machine: MachineTopology | null;
+  /** Every repeat was disturbed by the host (threads engine); otherwise the figures leave disturbed repeats out. */
+  disturbed: boolean;
 }

@@ -15,7 +15,7 @@ export const SCENARIO_FLAG_OPTIONS = Object.fromEntries(
 
 const LIST_FIELDS = new Set<FieldName>(['strategies', 'cpus']);
 const NUMBER_FIELDS = new Set<FieldName>([
-  'cpus', 'ops', 'duration', 'warmup', 'seed', 'workNs', 'threadProb', 'watchdog', 'machineCpus', 'sockets', 'threadsPerCore',
+  'cpus', 'ops', 'duration', 'warmup', 'seed', 'repeats', 'workNs', 'threadProb', 'watchdog', 'machineCpus', 'sockets', 'threadsPerCore',
 ]);
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;

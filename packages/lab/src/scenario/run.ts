@@ -1,6 +1,10 @@
 // Running a scenario: pick the engine, settle the work per cycle (derived
-// once per run and printed, unless given), run every point in order, and
-// assemble the result. The first point that fails ends the run: its partial
+// once per run and printed, unless given), run every point in order —
+// with --repeats, round by round (every strategy at every CPU count, then
+// the next round with seed + 1, in the opposite order), so the host's slow
+// drift hits every point alike, the ratios within a round cancel it, and
+// drift within a round favours no point over the rounds — and assemble the
+// result. The first point that fails ends the run: its partial
 // numbers are kept and marked, the points after it are not run, and the
 // result as a whole is partial. A point whose post-run checks fail (percpu
 // verify, rss count, leak) fails the run the same way. Input errors —
@@ -33,6 +37,11 @@ function checkFailure(p: ResultPoint): PointFailure | null {
   return null;
 }
 
+/** Round r's points: forward in even rounds, backward in odd ones (A B … B A). */
+function roundOrder<T>(points: readonly T[], r: number): T[] {
+  return r % 2 === 0 ? [...points] : [...points].reverse();
+}
+
 export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<RunResult> {
   const engine = await getEngine(scenario.engine);
   const base = pointBase(scenario);
@@ -57,28 +66,30 @@ export async function runScenario(scenario: Scenario, hooks: RunHooks): Promise<
   const oversubscription = engine.name === 'threads' ? oversubscriptionNote(Math.max(...scenario.cpus)) : '';
   if (oversubscription !== '') hooks.log(oversubscription);
 
+  const rounds = Array.from({ length: scenario.repeats }, (_, r) => roundOrder(specs, r).map((spec) => ({ r, spec: { ...spec, seed: spec.seed + r } }))).flat();
   const points: ResultPoint[] = [];
   const speeds: VirtualSpeed[] = [];
   let failure: RunResult['failure'] = null;
-  for (const [i, spec] of specs.entries()) {
-    const name = pointName(spec);
-    hooks.log(`[${i + 1}/${specs.length}] ${name} (${engine.name} engine)...`);
+  for (const [i, { r, spec }] of rounds.entries()) {
+    const name = pointName(spec) + (scenario.repeats > 1 ? ` r${r}` : '');
+    hooks.log(`[${i + 1}/${rounds.length}] ${name} (${engine.name} engine)...`);
     const t0 = Date.now();
     const raw = await engine.runPoint(spec);
     const p = pointResult(raw);
+    if (scenario.repeats > 1) p.repeat = r;
     points.push(p);
     const speed = raw.simulation && virtualSpeed(name, raw.simulation.ops, raw.simulation.seconds);
     if (speed) speeds.push(speed);
     const f = p.failure ?? checkFailure(p);
-    hooks.log(`[${i + 1}/${specs.length}] ${name}: ${Math.round(p.throughput)} ops/s over ${p.lifetimes} ops, ` +
+    hooks.log(`[${i + 1}/${rounds.length}] ${name}: ${Math.round(p.throughput)} ops/s over ${p.lifetimes} ops, ` +
       `${((Date.now() - t0) / 1000).toFixed(1)} s${speed ? `, ${speedText(spec.workload, speed)}` : ''}${f === null ? '' : ` — FAILED: ${f.kind}: ${f.message}`}`);
     if (f !== null) {
       failure = { ...f, point: name };
       break;
     }
-    if (i < specs.length - 1) {
-      hooks.onPoint?.(buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure: null, oversubscription, virtualSpeed: speeds }));
+    if (i < rounds.length - 1) {
+      hooks.onPoint?.(buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: rounds.length, failure: null, oversubscription, virtualSpeed: speeds }));
     }
   }
-  return buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: specs.length, failure, oversubscription, virtualSpeed: speeds });
+  return buildResult({ scenario, engine: engine.name, workNs, points, expectedPoints: rounds.length, failure, oversubscription, virtualSpeed: speeds });
 }

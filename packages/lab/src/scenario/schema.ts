@@ -95,6 +95,12 @@ export const FIELDS = {
   duration: field(z.number().positive().max(3600), 'a number of seconds in (0, 3600]', '--duration', 'seconds per point; with --ops, whichever ends first'),
   warmup: field(int(0), 'a non-negative integer (warm-up operations per CPU)', '--warmup', `operations per CPU before measuring (default ${DEFAULT_WARMUP}); threads engine: the minimum, then until steady; 0 = none`),
   seed: field(int(0, 2 ** 31 - 1), 'an integer in 0..2147483647', '--seed', 'seed of every CPU\'s random stream (default 1)'),
+  repeats: field(
+    int(1, 100),
+    'an integer in 1..100',
+    '--repeats',
+    'runs of every point, round by round (each strategy at each CPU count once, then the next round; repeat r has seed + r); threads figures get 95 % intervals from 6 (default 1)',
+  ),
   memory: field(z.string().regex(/^\d+(\.\d+)?\s*(KiB|MiB|GiB)$/), 'a size such as 256MiB or 1GiB', '--memory', 'kernel memory size (default 256MiB)'),
   geometry: field(
     z.union([z.string().min(1), geometryNumbers]),
@@ -149,6 +155,8 @@ export interface Scenario {
   duration: number | null;
   warmup: number;
   seed: number;
+  /** Rounds of interleaved repeats of every point (repeat r runs with seed + r). */
+  repeats: number;
   memory: string;
   /** Boot line or numbers; null = the percpu package's default geometry. */
   geometry: string | PercpuGeometryInput | null;

@@ -131,6 +131,7 @@ export function parseScenario(raw: unknown, ctx: ParseContext): Scenario {
     duration: v.duration ?? null,
     warmup: v.warmup ?? DEFAULT_WARMUP,
     seed: v.seed ?? 1,
+    repeats: v.repeats ?? 1,
     memory,
     geometry: v.geometry ?? null,
     workNs: v.workNs ?? null,

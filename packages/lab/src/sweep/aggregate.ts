@@ -1,41 +1,17 @@
 // Repeats → one row per (workload, engine, strategy, CPUs): the median and
-// spread of throughput, a noisy flag, speedup and efficiency against the
-// smallest CPU count of the same series, and per-lock medians with the share
-// of CPU time spent waiting on each lock. Repeats the host disturbed
-// (threads engine) are left out when any undisturbed one remains.
+// spread of throughput with its 95 % interval, a noisy flag, speedup and
+// efficiency against the smallest CPU count of the same series (with its
+// interval), and per-lock medians with the share of CPU time spent waiting
+// on each lock (with its interval). Repeats the host disturbed (threads
+// engine) are left out when any undisturbed one remains. Where the points
+// know the round they ran in, speedup is the median of the round-by-round
+// ratios (stats/interval.ts); otherwise the ratio of the medians.
 import { SPLIT_PARTS, type SplitPart } from '../cost-model/index.js';
-import type { LifetimeSplit, MachineTopology } from '../results/schema.js';
-import { median, spreadOf, type Spread } from '../stats/median.js';
-import type { StrategySource } from '../strategies/file.js';
+import type { LifetimeSplit, LockNumbers, SummaryLock, SummaryRow } from '../results/schema.js';
+import { median, spreadOf } from '../stats/median.js';
+import { medianInterval, roundRatios, type Interval, type RoundSample } from '../stats/interval.js';
 import { SweepMismatchError } from './errors.js';
-import { machineName, type LockNumbers, type PointView } from './point-view.js';
-
-export type SummaryLock = LockNumbers;
-
-export interface SummaryRow {
-  workload: string;
-  engine: string;
-  strategy: string;
-  /** The strategy's file and sha256 when loaded by path, else null. */
-  strategySource: StrategySource | null;
-  cpus: number;
-  repeats: number;
-  throughput: Spread;
-  /** Spread wider than the sweep's noise threshold. */
-  noisy: boolean;
-  lifetimes: number;
-  /** Median throughput over the median at the series' smallest CPU count. */
-  speedup: number;
-  /** Speedup per CPU added: speedup / (cpus / smallest cpus). */
-  efficiency: number;
-  locks: Record<string, SummaryLock>;
-  percpu: { bytesInUse: number; bytesParked: number } | null;
-  /** Median of each part over the repeats, or null without a split (threads engine). */
-  timeSplit: LifetimeSplit | null;
-  machine: MachineTopology | null;
-  /** Every repeat was disturbed by the host (threads engine); otherwise the figures leave disturbed repeats out. */
-  disturbed: boolean;
-}
+import { machineName, type PointView } from './point-view.js';
 
 const LOCK_FIELDS = ['acquisitions', 'contentions', 'waitTotalNs', 'holdTotalNs', 'conBounces', 'acqBounces', 'waitShare'] as const;
 
@@ -46,6 +22,7 @@ function lockMedians(points: readonly PointView[]): Record<string, SummaryLock> 
     const of = (p: PointView): LockNumbers | undefined => p.locks[cls];
     const row = {} as SummaryLock;
     for (const f of LOCK_FIELDS) row[f] = median(points.map((p) => of(p)?.[f] ?? 0));
+    row.waitShareCi = medianInterval(points.map((p) => of(p)?.waitShare ?? 0));
     out[cls] = row;
   }
   return out;
@@ -83,6 +60,7 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
         `(${first.strategySource?.path ?? 'built-in'} ${src(first)?.slice(0, 12) ?? ''}, ${other.strategySource?.path ?? 'built-in'} ${src(other)?.slice(0, 12) ?? ''}); rerun into a fresh directory`);
     }
     const throughput = spreadOf(g.map((p) => p.throughput));
+    const repeatThroughputs = g.map((p) => ({ round: p.round ?? null, value: p.throughput }));
     const percpus = g.map((p) => p.percpu).filter((x) => x !== null);
     rows.push({
       workload: first.workload,
@@ -92,9 +70,12 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
       cpus: first.cpus,
       repeats: g.length,
       throughput,
+      repeatThroughputs,
+      throughputCi: medianInterval(repeatThroughputs.map((x) => x.value)),
       noisy: g.length > 1 && throughput.spread > noiseThreshold,
       lifetimes: median(g.map((p) => p.lifetimes)),
       speedup: NaN,
+      speedupCi: null,
       efficiency: NaN,
       locks: lockMedians(g),
       percpu: percpus.length
@@ -116,8 +97,29 @@ export function summarise(points: readonly PointView[], noiseThreshold: number):
   let ref: SummaryRow | undefined;
   for (const r of rows) {
     if (!ref || seriesKey(ref) !== seriesKey(r)) ref = r;
-    r.speedup = r.throughput.median / ref.throughput.median;
+    const paired = r === ref ? null : pairedRatio(r, ref);
+    r.speedup = paired?.median ?? r.throughput.median / ref.throughput.median;
+    r.speedupCi = paired?.interval ?? null;
     r.efficiency = r.speedup / (r.cpus / ref.cpus);
   }
   return rows;
+}
+
+/** The repeats of a row with their rounds, or null when any of them does not know its round. */
+export function roundSamples(r: SummaryRow): RoundSample[] | null {
+  const known = r.repeatThroughputs.filter((x): x is RoundSample => x.round !== null);
+  return known.length === r.repeatThroughputs.length ? known : null;
+}
+
+/**
+ * `num` over `den` round by round: the median of the per-round ratios and
+ * its interval (null with too few pairs); null when either row's repeats do
+ * not know their rounds or no round holds both.
+ */
+export function pairedRatio(num: SummaryRow, den: SummaryRow): { median: number; interval: Interval | null; pairs: number } | null {
+  const a = roundSamples(num);
+  const b = roundSamples(den);
+  if (a === null || b === null) return null;
+  const ratios = roundRatios(a, b);
+  return ratios.length === 0 ? null : { median: median(ratios), interval: medianInterval(ratios), pairs: ratios.length };
 }

@@ -1,17 +1,8 @@
 // The numbers a sweep, its charts and the regression check read from one
 // point of an engine result. Kept as a view (not a second result schema):
 // resultPoints() is the one place that knows where the result JSON keeps them.
-import type { LifetimeSplit, LockResult, MachineTopology } from '../results/schema.js';
+import type { LifetimeSplit, LockNumbers, MachineTopology } from '../results/schema.js';
 import type { StrategySource } from '../strategies/file.js';
-
-/** One lock class of one point, as lock_stat counts it (times in ns). */
-export type LockNumbers = Pick<
-  LockResult,
-  'acquisitions' | 'contentions' | 'waitTotalNs' | 'holdTotalNs' | 'conBounces' | 'acqBounces'
-> & {
-  /** Wait time over the CPU time of the measured window. */
-  waitShare: number;
-};
 
 export interface PointView {
   workload: string;
@@ -33,6 +24,12 @@ export interface PointView {
   machine: MachineTopology | null;
   /** Threads engine: the host disturbed the measured window (ResultPoint.disturbance). */
   disturbed?: boolean;
+  /**
+   * The round of interleaved repeats this point ran in (its repeat index), when
+   * known: points of one round ran close together, so their ratios cancel the
+   * host's slow drift (stats/interval.ts).
+   */
+  round?: number;
 }
 
 /** "192 (2 sockets, SMT 2)": how checks and reports name a machine; one socket and no SMT go unsaid. */

@@ -5,10 +5,12 @@
 // global locks of the mm path per mm lifetime (acquisitions over lifetimes,
 // so the end-of-run cache drain shows as a small fraction). Cells are built
 // once here and rendered as text (report.txt, the terminal) and as HTML
-// (report.html).
+// (report.html). With repeats, the throughput's 95 % interval gets a column
+// (n<6: too few repeats for one).
 import { textTable, type Column } from '../report/table.js';
 import { bytes, si, signedPercent } from '../report/units.js';
-import type { SummaryRow } from './aggregate.js';
+import { MIN_SAMPLES } from '../stats/interval.js';
+import type { SummaryRow } from '../results/schema.js';
 
 /** The global locks of an mm lifetime the thread counts (KERNEL.md §2). */
 export const REMEDY_LOCKS = ['pcpu_alloc_mutex', 'pcpu_lock', 'percpu_counters_lock', 'pgd_lock'] as const;
@@ -28,8 +30,10 @@ export function remedyTable(rows: readonly SummaryRow[], order: readonly string[
   const present = order.filter((s) => rows.some((r) => r.strategy === s));
   const ref = present.includes(REFERENCE) ? REFERENCE : present[0]!;
   const cpus = [...new Set(rows.map((r) => r.cpus))].sort((a, b) => a - b);
+  const repeated = rows.some((r) => r.repeats > 1);
   const columns: Column[] = [
     { title: 'CPUs', right: true }, { title: 'strategy' }, { title: 'lifetimes/s', right: true },
+    ...(repeated ? [{ title: '95% interval', right: true }] : []),
     { title: `vs ${ref}`, right: true }, { title: 'percpu in use', right: true }, { title: 'parked', right: true },
     ...REMEDY_LOCKS.map((l) => ({ title: `${l}/lifetime`, right: true })),
   ];
@@ -41,6 +45,7 @@ export function remedyTable(rows: readonly SummaryRow[], order: readonly string[
       if (r === undefined) continue;
       out.push([
         String(n), s, si(r.throughput.median),
+        ...(repeated ? [r.throughputCi === null ? `n<${MIN_SAMPLES}` : `${si(r.throughputCi.lo)}-${si(r.throughputCi.hi)}`] : []),
         s === ref || base === undefined ? '–' : signedPercent(r.throughput.median / base.throughput.median - 1),
         r.percpu === null ? '–' : bytes(r.percpu.bytesInUse),
         r.percpu === null ? '–' : bytes(r.percpu.bytesParked),

@@ -35,7 +35,7 @@ function flagOverrides(values: FlagValues): Record<string, unknown> {
   if (typeof workload === 'string') out.workloads = list(workload);
   if (typeof engine === 'string') out.engines = list(engine);
   const { raw } = scenarioFromFlags(rest);
-  const { strategies, cpus, out: _out, ...run } = raw;
+  const { strategies, cpus, out: _out, repeats: _repeats, ...run } = raw;
   if (strategies !== undefined) out.strategies = strategies;
   if (cpus !== undefined) out.cpus = cpus;
   if (Object.keys(run).length) out.run = run;

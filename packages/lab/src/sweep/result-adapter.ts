@@ -23,6 +23,7 @@ const point = z.object({
   strategy: z.string(),
   strategySource: z.object({ path: z.string(), sha256: z.string() }).nullable().optional(),
   cpus: z.number().int().min(1),
+  repeat: z.number().int().min(0).optional(),
   lifetimes: num,
   throughput: num,
   locks: z.record(z.string(), lock),
@@ -74,7 +75,15 @@ export function incompleteReason(json: RunResult | unknown): string | null {
 export function resultPoints(json: unknown, source: string): PointView[] {
   const r = parse(json, source);
   if (r.partial) throw new ResultFormatError(`${source} holds a partial run (${incompleteReason(json)}); rerun it`);
-  return r.points.map((p) => ({
+  return r.points.map(pointView);
+}
+
+/** The fields of a result point a view reads: a point as read from a file, or a run's own ResultPoint. */
+type ViewSource = Omit<z.infer<typeof point>, 'disturbance'> & { disturbance?: { disturbed: boolean } | null };
+
+/** The view of one result point. */
+export function pointView(p: ViewSource): PointView {
+  return {
     workload: p.workload,
     engine: p.engine,
     strategy: p.strategy,
@@ -87,7 +96,8 @@ export function resultPoints(json: unknown, source: string): PointView[] {
     timeSplit: p.timeSplit ?? null,
     machine: p.machine ?? null,
     ...(p.disturbance?.disturbed && { disturbed: true }),
-  }));
+    ...(p.repeat !== undefined && { round: p.repeat }),
+  };
 }
 
 export function resultMeta(json: unknown, source: string): ResultMeta {

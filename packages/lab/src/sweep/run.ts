@@ -5,17 +5,21 @@
 //
 // Virtual-engine points run `jobs` at a time (the runner puts them on worker
 // threads); threads-engine points run one at a time and never alongside
-// another point. Running points side by side must not change a byte of any
-// result, so two things keep the order a serial sweep has: the doexec work
-// per cycle, when the sweep leaves it to be derived, is derived by the point
-// of each series (workload, engine) that starts first and then pinned for
-// the rest of the series, which wait for it (the derivation does not depend
-// on the point that makes it); and every other input of a point depends on
-// the point alone. Among themselves the parallel points go heaviest first
-// (progress.ts, pointWeight: CPUs × ops × machine CPUs), so a long point
-// never starts last and the lanes finish together; only a series whose work
-// is still to be derived starts with its lightest point, which derives it
-// while the others wait.
+// another point, round by round: every strategy at every CPU count once,
+// then again for the next repeat in the opposite order, so slow drift on the
+// host hits all of them alike, their ratios within a round cancel it, and
+// drift within a round favours none of them over the rounds. Running points
+// side by side must not change a byte of any result, so two things keep the
+// order a serial sweep has: the doexec work per cycle, when the sweep leaves
+// it to be derived, is derived by the point of each series (workload,
+// engine) that starts first and then pinned for the rest of the series,
+// which wait for it (the derivation does not depend on the point that makes
+// it); and every other input of a point depends on the point alone. Among
+// themselves the parallel points go heaviest first (progress.ts,
+// pointWeight: CPUs × ops × machine CPUs), so a long point never starts last
+// and the lanes finish together; only a series whose work is still to be
+// derived starts with its lightest point, which derives it while the others
+// wait.
 import { si } from '../report/units.js';
 import { speedText } from '../engine/virtual/speed.js';
 import { SweepPointFailed } from './errors.js';
@@ -129,9 +133,10 @@ export async function runSweep(store: SweepStore, runner: PointRunner, opts: Swe
   const spec = store.spec;
   const points = shardPoints(sweepPoints(spec), opts.shard);
   const todo = points.filter((p) => !store.has(p.key));
-  // Threads points one by one in the matrix's order; then the virtual ones, `jobs` at a time.
+  // Threads points one by one, round by round, each round in the other direction (A B … B A) so drift within a
+  // round favours no point; then the virtual ones, `jobs` at a time.
   const virtual = todo.filter(runsAlongside);
-  const alone = todo.filter((p) => !runsAlongside(p));
+  const alone = todo.filter((p) => !runsAlongside(p)).sort((a, b) => a.repeat - b.repeat || (a.repeat % 2 === 0 ? a.index - b.index : b.index - a.index));
   // Per series, what its first point left the others: the work per cycle it derived (null: given, or not an
   // mm-cycle workload), or 'failed' when it did not complete and the sweep is stopping.
   const pinned = new Map<string, Promise<number | null | 'failed'>>();

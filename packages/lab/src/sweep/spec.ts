@@ -14,8 +14,8 @@ export const DEFAULT_NOISE_THRESHOLD = 0.1;
 
 const positiveInts = z.array(z.number().int().min(1).max(MAX_CPUS)).min(1);
 
-/** The scenario fields every point shares; the matrix fields and --out belong to the sweep. */
-const RunOptions = ScenarioInput.omit({ workload: true, strategies: true, cpus: true, engine: true, out: true });
+/** The scenario fields every point shares; the matrix fields (repeats among them) and --out belong to the sweep. */
+const RunOptions = ScenarioInput.omit({ workload: true, strategies: true, cpus: true, engine: true, out: true, repeats: true });
 const names = z.array(z.string().min(1)).min(1);
 
 /**

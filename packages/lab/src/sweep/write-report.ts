@@ -1,13 +1,17 @@
 // The end of a sweep (or of a merge): aggregate every stored point into
-// summary.json, render the charts to SVG files, and write report.html and
-// report.txt (the remedies table of each workload and engine, as text).
+// summary.json and summary.csv (medians with their 95 % intervals), render
+// the charts to SVG files, and write report.html and report.txt (the
+// remedies table of each workload and engine, as text).
 // Works on a partial directory too; the report then says what is missing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderSvg } from '../charts/render.js';
 import { reportHtml, type ReportGroup } from '../charts/report-html.js';
 import { groupCharts } from '../charts/specs.js';
-import { summarise, type SummaryRow } from './aggregate.js';
+import { summaryCsv } from '../results/csv.js';
+import { INTERVAL_METHOD } from '../stats/interval.js';
+import type { SummaryRow } from '../results/schema.js';
+import { summarise } from './aggregate.js';
 import { remedyTable, remedyText } from './remedies.js';
 import type { PointView } from './point-view.js';
 import { resultMeta, resultPoints, type ResultMeta } from './result-adapter.js';
@@ -41,7 +45,8 @@ export function loadSweep(store: SweepStore): LoadedSweep {
     }
     const json = store.read(p.key);
     const file = store.pointFile(p.key);
-    views.push(...resultPoints(json, file));
+    // The repeat index is the round: threads points run round by round (run.ts).
+    views.push(...resultPoints(json, file).map((v) => ({ ...v, round: p.repeat })));
     const m = resultMeta(json, file);
     meta ??= m;
     oversubscribed ||= m.oversubscribed;
@@ -85,7 +90,8 @@ export async function writeSweepReport(store: SweepStore, generatedAt: string): 
   const loaded = loadSweep(store);
   const { summary, meta } = loaded;
   const summaryFile = join(store.dir, 'summary.json');
-  writeAtomically(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  writeAtomically(summaryFile, `${JSON.stringify({ ...summary, intervalMethod: INTERVAL_METHOD }, null, 2)}\n`);
+  writeAtomically(join(store.dir, 'summary.csv'), summaryCsv(summary.rows));
 
   const chartDir = join(store.dir, 'charts');
   mkdirSync(chartDir, { recursive: true });

@@ -1,8 +1,10 @@
 // The text form of a validation: one table of virtual / threads ratios,
-// one row per operating point and one column per strategy, then the
-// verdict line.
+// one row per operating point and one column per strategy — each cell the
+// ratio, whether the virtual figure lies in or out of the threads figure's
+// 95 % interval, and that interval's half-width — then the verdict line.
 import type { OperatingPoint } from '../calibrate/points.js';
 import { wrap } from '../report/wrap.js';
+import { MIN_SAMPLES, relativeHalfWidth } from '../stats/interval.js';
 import type { Validation, ValidationRow } from './validate.js';
 
 export interface TableContext {
@@ -19,9 +21,10 @@ const pct = (x: number) => `${+(x * 100).toFixed(1)} %`;
 
 function cell(r: ValidationRow | undefined): string {
   if (r === undefined) return '-';
-  const judged = r.oversubscribed ? '' : r.threads.disturbed ? ' D' : r.within ? '' : ' !';
+  const where = r.interval === null ? 'no CI' : `${r.inside ? 'in' : 'out'} ±${+(relativeHalfWidth(r.interval) * 100).toFixed(1)}%`;
+  const judged = r.oversubscribed ? '' : r.threads.disturbed ? ' D' : !r.narrow ? ' ~' : r.within ? '' : ' !';
   const partly = !r.threads.disturbed && r.threads.disturbedRepeats > 0 ? 'd' : '';
-  return `${r.ratio.toFixed(3)}${judged}${partly}`;
+  return `${r.ratio.toFixed(3)} ${where}${judged}${partly}`;
 }
 
 export function validationLines(v: Validation, c: TableContext): string[] {
@@ -41,17 +44,23 @@ export function validationLines(v: Validation, c: TableContext): string[] {
   const line = (cells: string[]) => `  ${cells.map((x, i) => (i < nonRatio ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ')}`;
   const { verdict } = v;
   const outside = v.rows.filter((r) => r.judged && !r.within);
-  const notJudged = [`${verdict.oversubscribed} oversubscribed`, `${verdict.disturbed} disturbed`].join(' and ');
+  const notJudged = [
+    `${verdict.oversubscribed} oversubscribed`, `${verdict.disturbed} disturbed`, `${verdict.wide} with a threads interval wider than ±${pct(c.tolerance)} or none`,
+  ].join(', ');
   return [
     `virtual (--profile ${c.profile}) / threads throughput, doexec, ${c.ops} lifetimes per CPU,`,
     `threads: median of ${c.repeats} repeat(s), ${c.rate === 'wall' ? 'wall-clock' : 'on-core'} rate`,
+    'each cell: the ratio, whether the virtual figure lies in or out of the threads figure\'s 95 % interval,',
+    'and that interval\'s half-width',
     `load average (1 min) ${c.loadBefore.toFixed(2)} before, ${c.loadAfter.toFixed(2)} after`,
     line(head),
     ...body.map(line),
-    `  ! outside ±${pct(c.tolerance)}   D the host disturbed every threads repeat (not judged)`,
-    '  d it disturbed some (left out of the median)   oversubscribed rows are shown, not judged',
+    `  ! outside ±${pct(c.tolerance)}   ~ not judged: the threads interval is wider than ±${pct(c.tolerance)} (no CI: fewer than ${MIN_SAMPLES} repeats)`,
+    '  D the host disturbed every threads repeat (not judged)   d it disturbed some (left out of the median and the interval)',
+    '  oversubscribed rows are shown, not judged',
+    `virtual figure inside the threads interval: ${verdict.inside} of ${verdict.withInterval} cells with an interval`,
     ...wrap(
-      `verdict: ${verdict.pass ? 'PASS' : 'FAIL'}: ${verdict.within}/${verdict.judged} judged ratios within ±${pct(c.tolerance)} (${notJudged} not judged)` +
+      `verdict: ${verdict.pass ? 'PASS' : 'FAIL'}: ${verdict.within}/${verdict.judged} judged ratios within ±${pct(c.tolerance)} (not judged: ${notJudged})` +
         (outside.length > 0 ? `; outside: ${outside.map((r) => `${r.strategy} work-ns ${r.workNs} ${r.point.cpus} CPU ${r.ratio.toFixed(3)}`).join(', ')}` : ''),
       '', '  ',
     ),

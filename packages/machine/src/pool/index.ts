@@ -4,4 +4,6 @@ export * from './barrier.js';
 export * from './diagnose.js';
 export * from './host.js';
 export * from './outcome.js';
+export * from './affinity.js';
+export * from './cpu-pool.js';
 export * from './run-on-cpus.js';

@@ -1,49 +1,8 @@
-// The CPU pool of the threads engine: one worker thread per emulated CPU,
-// all attached to the same kernel memory, started together by a barrier.
-//
-// piscina runs the workers with minThreads = maxThreads = cpus and exactly one
-// task per CPU, so each task gets a worker of its own; atomics: 'disabled'
-// keeps piscina's own Atomics.wait out of the workers. The pool is always
-// torn down with destroy(): close() would wait for a CPU parked on a lock.
-//
-// While the CPUs run, the main thread supervises:
-//   - a CPU whose job throws (or whose worker dies) ends the run at once with
-//     CpuCrashed, naming the CPU, the cause, and any lock others wait for;
-//   - a lock that CPUs wait for but whose holder finished or died can never
-//     be released: Deadlock, at the next check;
-//   - no progress on any CPU for watchdogMs: WatchdogTimeout (or Deadlock if
-//     every running CPU is waiting for a lock), naming lock, holder, waiters.
-// In every failure the other CPUs are asked to stop (kernel.requestStop),
-// given a short grace period to return partial results, and the error
-// carries whatever they returned.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
-import { CpuArea, CpuState, cpuAreaAddr } from '../cpu.js';
-import type { Kernel } from '../kernel.js';
-import { barrierArrived, barrierRelease, barrierReset } from './barrier.js';
-import { allStuck, describeWaits, isOrphaned, lockWaits } from './diagnose.js';
-import { CpuCrashed, Deadlock, PoolError, StartTimeout, WatchdogTimeout, WorkerEntryMissing } from './errors.js';
-import { spinCalibration } from './host.js';
-import { describeFailure } from './outcome.js';
-import { RunState } from './run-state.js';
-import type { CpuOutcome, CpuTask, RunOnCpusOptions } from './types.js';
-
-/** Compiled worker entry (workers/cpu.ts), found from this file's place in the workspace. */
-const WORKER_ENTRY = new URL('../../../../../workers/dist/cpu.js', import.meta.url);
-
-export const DEFAULT_WATCHDOG_MS = 5000;
-/** Workers must reach the start barrier within this (spawning 8 on 2 cores takes well under 1 s). */
-const START_TIMEOUT_MS = 30_000;
-/** After a stop request, how long the other CPUs get to return what they have. */
-const STOP_GRACE_MS = 500;
-
-/** Stop reasons written to the kernel header; CPUs only test for non-zero. */
-export const enum StopReason {
-  None = 0,
-  Crash = 1,
-  Watchdog = 2,
-}
+// A run of one job on fresh CPU workers, torn down afterwards: for tests,
+// demos and benchmarks that run one kernel. The threads engine keeps a
+// CpuPool (cpu-pool.ts) instead, so its workers stay warm between points.
+import { CpuPool } from './cpu-pool.js';
+import type { RunOnCpusOptions } from './types.js';
 
 /**
  * Run `job` once on each of CPUs 0..cpus-1, each on its own worker thread,
@@ -51,105 +10,10 @@ export const enum StopReason {
  * time per kernel: a run resets CPUs 0..cpus-1's control blocks.
  */
 export async function runOnCpus<A, R>(opts: RunOnCpusOptions<A>): Promise<R[]> {
-  const { kernel, cpus, job, seed } = opts;
-  const watchdogMs = opts.watchdogMs ?? DEFAULT_WATCHDOG_MS;
-  if (!Number.isInteger(cpus) || cpus < 1 || cpus > kernel.nrCpus) {
-    throw new PoolError(`cpus must be an integer in 1..${kernel.nrCpus} (the kernel's possible CPUs), got ${cpus}`);
-  }
-  if (kernel.isBooting) throw new PoolError('publish() the kernel before running CPUs on it');
-  if (!existsSync(fileURLToPath(WORKER_ENTRY))) {
-    throw new WorkerEntryMissing(`CPU worker entry ${fileURLToPath(WORKER_ENTRY)} is missing; run \`pnpm build\` first`);
-  }
-
-  barrierReset(kernel, cpus);
-  kernel.requestStop(StopReason.None);
-  const pool = new Piscina({
-    filename: WORKER_ENTRY.href,
-    minThreads: cpus,
-    maxThreads: cpus,
-    atomics: 'disabled',
-    idleTimeout: Infinity,
-  });
-  // A worker that dies without a task would otherwise surface as an unhandled 'error' event.
-  pool.on('error', () => {});
-  const run = new RunState<R>(cpus);
-  const nsPerIter = spinCalibration();
-  for (let c = 0; c < cpus; c++) {
-    const task: CpuTask<A> = { sab: kernel.mem.sab, cpu: c, cpus, seed, nsPerIter, module: job.module, args: job.args };
-    pool.run(task).then(
-      (o: CpuOutcome<R>) => run.settle(c, o),
-      (e: unknown) => {
-        // The worker itself died (process.exit, fatal error): the CPU cannot mark itself.
-        CpuArea.state.store(kernel.mem, cpuAreaAddr(kernel, c), CpuState.Dead);
-        run.settle(c, { ok: false, error: { name: 'WorkerDied', message: e instanceof Error ? e.message : String(e), stack: '' } });
-      },
-    );
-  }
+  const pool = new CpuPool();
   try {
-    await startAll(kernel, run);
-    await supervise(kernel, run, watchdogMs);
-    return run.outcomes.map((o) => (o as { ok: true; result: R }).result);
+    return (await pool.run<A, R>(opts)).results;
   } finally {
     await pool.destroy();
   }
-}
-
-async function startAll<R>(kernel: Kernel, run: RunState<R>): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (barrierArrived(kernel, run.cpus) < run.cpus) {
-    if (run.firstFailure !== undefined) await fail(kernel, run, crashed(kernel, run));
-    if (Date.now() > deadline) {
-      const missing = run.cpus - barrierArrived(kernel, run.cpus);
-      await fail(kernel, run, new StartTimeout(`${missing} of ${run.cpus} CPUs did not reach the start barrier within ${START_TIMEOUT_MS} ms`));
-    }
-    await run.wait(2);
-  }
-  barrierRelease(kernel, run.cpus);
-}
-
-async function supervise<R>(kernel: Kernel, run: RunState<R>, watchdogMs: number): Promise<void> {
-  const tick = Math.max(5, Math.min(100, watchdogMs / 5));
-  const m = kernel.mem;
-  const progress = new Int32Array(run.cpus);
-  let lastChange = Date.now();
-  for (;;) {
-    if (run.firstFailure !== undefined) await fail(kernel, run, crashed(kernel, run));
-    if (run.allSettled) return;
-    await run.wait(tick);
-    if (run.firstFailure !== undefined) continue;
-    let moved = false;
-    for (let c = 0; c < run.cpus; c++) {
-      const p = CpuArea.progress.load(m, cpuAreaAddr(kernel, c));
-      if (p !== progress[c]) moved = true;
-      progress[c] = p;
-    }
-    const now = Date.now();
-    if (moved) lastChange = now;
-    const waits = lockWaits(kernel, run.cpus);
-    // Act once the holder's outcome is in: a crash report says more than a deadlock.
-    if (waits.some((w) => isOrphaned(w) && run.outcomes[w.holder] !== undefined)) {
-      await fail(kernel, run, new Deadlock(waits, `deadlock: ${describeWaits(waits)}; a lock held by a CPU that finished or died is never released`));
-    }
-    if (now - lastChange >= watchdogMs) {
-      const msg = `no CPU made progress for ${watchdogMs} ms: ${describeWaits(waits)}`;
-      await fail(kernel, run, allStuck(kernel, run.cpus, waits) ? new Deadlock(waits, `deadlock, ${msg}`) : new WatchdogTimeout(waits, msg));
-    }
-  }
-}
-
-function crashed<R>(kernel: Kernel, run: RunState<R>): CpuCrashed {
-  const { cpu, error } = run.firstFailure!;
-  const waits = lockWaits(kernel, run.cpus);
-  const mine = waits.filter((w) => w.holder === cpu);
-  const held = mine.length > 0 ? `; it held a lock others wait for: ${describeWaits(mine)}` : '';
-  return new CpuCrashed(cpu, describeFailure(error), waits, `CPU ${cpu} crashed: ${describeFailure(error)}${held}`);
-}
-
-/** Stop the other CPUs, give them a moment to return, then throw `err` with their results. */
-async function fail<R>(kernel: Kernel, run: RunState<R>, err: PoolError): Promise<never> {
-  kernel.requestStop(err instanceof CpuCrashed ? StopReason.Crash : StopReason.Watchdog);
-  const deadline = Date.now() + STOP_GRACE_MS;
-  while (!run.allSettled && Date.now() < deadline) await run.wait(deadline - Date.now());
-  err.results = run.partialResults();
-  throw err;
 }

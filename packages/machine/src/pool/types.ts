@@ -51,6 +51,8 @@ export interface CpuTask<A> {
   seed: number;
   /** calibrateSpin() of the main thread, so every CPU's spend() agrees. */
   nsPerIter: number;
+  /** The host core this CPU's thread is bound to (affinity.ts), or null to leave it to the host scheduler. */
+  core: number | null;
   module: string;
   args: A;
 }
@@ -62,5 +64,5 @@ export interface CpuFailure {
   stack: string;
 }
 
-/** What a worker sends back: the job's result or how it failed. */
-export type CpuOutcome<R> = { ok: true; result: R } | { ok: false; error: CpuFailure };
+/** What a worker sends back: the job's result or how it failed, the worker thread it ran on and the core it was bound to. */
+export type CpuOutcome<R> = ({ ok: true; result: R } | { ok: false; error: CpuFailure }) & { threadId: number; core: number | null };

@@ -1,15 +1,17 @@
 // Warm-up until steady, as JMH and criterion do it rather than for a fixed
-// count: each point starts fresh workers, so V8 compiles the model again
-// from cold and a fixed short warm-up measured half-compiled code (2x off
-// at --ops 5000). A CPU runs its minimum warm-up (--warmup ops), then
-// windows of WINDOW_MS; it has settled once the last STEADY_WINDOWS window
-// rates lie within ±TOLERANCE of their mean. A window's rate leaves out
-// the time its thread waited for a host core (disturbance.ts), where the
-// kernel reports it: on a shared host, wall-clock windows move with other
-// jobs far more than with the JIT, and would never agree. All CPUs keep warming up, so
-// the load stays what the window will see, until every one has settled or
-// LIMIT_MS has passed since the warm-up began; a point whose CPUs did not
-// all settle says so in its result.
+// count: the first point on a new set of workers (pool.ts) finds V8
+// compiling the model from cold, and a fixed short warm-up measured
+// half-compiled code (2x off at --ops 5000); every point finds a freshly
+// booted kernel whose caches, slabs and chunks fill as it runs. A CPU runs
+// its minimum warm-up (--warmup ops), then windows of WINDOW_MS; it has
+// settled once the last STEADY_WINDOWS window rates lie within ±TOLERANCE
+// of their mean. A window's rate leaves out the time its thread waited for
+// a host core (disturbance.ts), where the kernel reports it: on a shared
+// host, wall-clock windows move with other jobs far more than with the JIT,
+// and would never agree. All CPUs keep warming up, so the load stays what
+// the window will see, until every one has settled or LIMIT_MS has passed
+// since the warm-up began; a point whose CPUs did not all settle says so in
+// its result.
 //
 // The decision is a pure function of the window rates (steady()), so it is
 // tested without timing; the loop that feeds it lives in job.ts.
