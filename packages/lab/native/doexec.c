@@ -8,8 +8,9 @@
  * i-th CPU of the list (sched_setaffinity), so sched_exec never migrates it
  * and each process stays on its CPU, as the benchmark is quoted. Every child
  * waits for a common start time, then execs itself in a loop: each new
- * image is started in "loop" mode with its counter in argv, adds one and
- * execs again, until it reads the clock past the deadline. It then writes
+ * image is started in "loop" mode with its counter in argv (the execs
+ * completed so far, this one included), adds one and execs again, until it
+ * reads the clock past the deadline. It then writes
  * one line to the parent through the pipe inherited across every exec:
  *
  *   proc <i> cpu <cpu it ended on> execs <n> ns <window>
@@ -94,7 +95,7 @@ static int parse_cpus(char *list, int *cpus, int n)
 static void child(char *self, int proc, int cpu, int pin, long long start, long long deadline, int fd)
 {
 	char sproc[16], sstart[32], sdeadline[32], sfd[16];
-	char *argv[] = { self, "loop", sproc, "0", sstart, sdeadline, sfd, NULL };
+	char *argv[] = { self, "loop", sproc, "1", sstart, sdeadline, sfd, NULL };
 
 	if (pin) {
 		cpu_set_t set;
@@ -108,7 +109,10 @@ static void child(char *self, int proc, int cpu, int pin, long long start, long 
 	snprintf(sdeadline, sizeof(sdeadline), "%lld", deadline);
 	snprintf(sfd, sizeof(sfd), "%d", fd);
 	sleep_until(start);
-	/* The first exec is the first counted one: its image sees count 0 and execs with 1. */
+	/*
+	 * The window opens with this exec, so it is the first one counted: the
+	 * image it starts sees 1, the count of execs completed in the window.
+	 */
 	execv(self, argv);
 	die("execv");
 }

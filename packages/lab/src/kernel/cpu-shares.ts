@@ -23,7 +23,9 @@ export const SYMBOL_GROUPS: readonly SymbolGroup[] = [
   { name: 'check_mm/__mmdrop', match: exact('check_mm', '__mmdrop') },
   { name: 'pgd_alloc/pgd_free', match: exact('pgd_alloc', 'pgd_free') },
   { name: 'exit_mmap', match: exact('exit_mmap') },
-  { name: 'release_pages', match: exact('release_pages') },
+  // On recent kernels (6.18 here) release_pages wraps folios_put_refs, which exit_mmap's batches
+  // (free_pages_and_swap_cache) call directly: release_pages alone would read 0.
+  { name: 'release_pages/folios_put_refs', match: exact('release_pages', 'folios_put_refs') },
 ];
 
 /** The percpu allocator's own path: what the lab's `percpu` part and its two locks price. */

@@ -61,7 +61,7 @@ export const realProbe: HostProbe = {
 export function findCompiler(probe: HostProbe): string {
   const name = probe.compilerName();
   const cc = probe.which(name);
-  if (cc === null) throw new MissingPrerequisite(`no C compiler (${name}) on PATH to build doexec; install the Debian package gcc`);
+  if (cc === null) throw new MissingPrerequisite(`no C compiler (${name}) found to build doexec; install the Debian package gcc`);
   const libc = probe.staticLibc(cc);
   if (libc === null || !isAbsolute(libc) || !probe.exists(libc)) {
     throw new MissingPrerequisite(`${name} has no static C library (libc.a) to link doexec with -static; install the Debian package libc6-dev`);

@@ -168,6 +168,7 @@ function perfLines(r: KernelReport): string[] {
       ));
     }
   }
+  out.push('');
   for (const n of r.perfNotes) out.push(...wrap(n, '', '  '));
   if (r.lockStat === null) out.push('/proc/lock_stat: absent (the kernel is built without CONFIG_LOCK_STAT)');
   else if (r.lockStat.length === 0) out.push('/proc/lock_stat: no rows for the locks the lab models');
