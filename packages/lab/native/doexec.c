@@ -19,8 +19,12 @@
  * common start to the moment the last image read the clock. The parent
  * prints the children's lines and exits 0 when all of them reported.
  *
- * Each image execs the parent's own path (argv[0] of the loop), so the
- * kernel names every image after the binary and perf samples carry it.
+ * Each process execs its own copy of the binary (DIR/<i>/doexec in a
+ * fresh directory under $TMPDIR or /tmp, removed at the end), as kernel
+ * developers run doexec and as the lab's --binary static models it: the
+ * file's locks (its mapping's i_mmap_rwsem) are private to the process,
+ * and only what the kernel shares between processes meets. Every image is
+ * named doexec, so perf samples carry that name.
  *
  * A static binary keeps the dynamic loader out of the cycle (one image, no
  * shared libraries), which is the case the lab's --binary static models.
@@ -32,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +90,28 @@ static int loop(char **argv)
 	return 1;
 }
 
+/* Copy the running binary to dir/doexec, executable. */
+static void copy_self(const char *dir, char *path, size_t size)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, out;
+
+	if (mkdir(dir, 0700) != 0)
+		die("mkdir");
+	snprintf(path, size, "%s/doexec", dir);
+	in = open("/proc/self/exe", O_RDONLY);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0700);
+	if (in < 0 || out < 0)
+		die("open copy");
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			die("write copy");
+	if (n < 0 || close(out) != 0)
+		die("copy");
+	close(in);
+}
+
 static int parse_cpus(char *list, int *cpus, int n)
 {
 	int i = 0;
@@ -119,8 +147,11 @@ static void child(char *self, int proc, int cpu, int pin, long long start, long 
 
 int main(int argc, char **argv)
 {
-	static int cpus[MAX_PROCS];
-	static char self[4096];
+	/* The parent's tables live on its heap: the images of the loop stay as small as the program. */
+	int *cpus;
+	char (*copies)[PATH_MAX];
+	char top[256], dir[512];
+	const char *tmp = getenv("TMPDIR");
 	int nprocs, pin, fds[2], reported = 0, failed = 0;
 	double seconds;
 	long long start, deadline;
@@ -140,15 +171,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "doexec: NPROCS must be 1..%d and SECONDS positive\n", MAX_PROCS);
 		return 2;
 	}
+	cpus = calloc(nprocs, sizeof(*cpus));
+	copies = calloc(nprocs, sizeof(*copies));
+	if (cpus == NULL || copies == NULL)
+		die("calloc");
 	for (int i = 0; i < nprocs; i++)
 		cpus[i] = i;
 	if (argc == 5 && parse_cpus(argv[4], cpus, nprocs) < nprocs) {
 		fprintf(stderr, "doexec: the CPU list needs %d entries\n", nprocs);
 		return 2;
 	}
-	/* Exec the binary by its own path, so every image's comm is the binary's name, not "exe". */
-	if (realpath("/proc/self/exe", self) == NULL)
-		die("realpath /proc/self/exe");
+	if (tmp == NULL || *tmp == '\0' || strlen(tmp) > 200)
+		tmp = "/tmp";
+	snprintf(top, sizeof(top), "%s/doexec.XXXXXX", tmp);
+	if (mkdtemp(top) == NULL)
+		die("mkdtemp");
+	for (int i = 0; i < nprocs; i++) {
+		snprintf(dir, sizeof(dir), "%s/%d", top, i);
+		copy_self(dir, copies[i], sizeof(copies[i]));
+	}
 	if (pipe(fds) != 0)
 		die("pipe");
 	start = now_ns() + START_DELAY_NS;
@@ -159,7 +200,7 @@ int main(int argc, char **argv)
 			die("fork");
 		if (pid == 0) {
 			close(fds[0]);
-			child(self, i, cpus[i], pin, start, deadline, fds[1]);
+			child(copies[i], i, cpus[i], pin, start, deadline, fds[1]);
 		}
 	}
 	close(fds[1]);
@@ -175,6 +216,12 @@ int main(int argc, char **argv)
 		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			failed++;
 	}
+	for (int i = 0; i < nprocs; i++) {
+		unlink(copies[i]);
+		*strrchr(copies[i], '/') = '\0';
+		rmdir(copies[i]);
+	}
+	rmdir(top);
 	if (reported != nprocs || failed != 0) {
 		fprintf(stderr, "doexec: %d of %d processes reported, %d failed\n", reported, nprocs, failed);
 		return 1;

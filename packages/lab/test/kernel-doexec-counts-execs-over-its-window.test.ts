@@ -6,14 +6,15 @@
 // Nothing here depends on how fast the host execs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { doexecArgs, doexecBinary, runDoexec } from '../src/kernel/doexec.js';
 import { findCompiler, realProbe } from '../src/kernel/prerequisites.js';
 
 const env = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'percpu-lab-doexec-')) };
+after(() => rmSync(env.XDG_CACHE_HOME, { recursive: true, force: true }));
 let noCompiler: string | false = false;
 try {
   findCompiler(realProbe);

@@ -3,7 +3,9 @@
 // outside the locking code (or by the lock's symbol when kallsyms knows its
 // address), and the type comes from the flags. On the recorded capture
 // (fixtures/kernel/README.md): one rwsem wait for write in begin_new_exec,
-// 12980.530756742 − 12980.530167166 s.
+// 12980.530756742 − 12980.530167166 s; on the lock events of two more,
+// pcpu_alloc_mutex's optimistic spinning (SPIN|MUTEX), matched to the
+// lab's class by caller and type.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -13,6 +15,7 @@ import { parsePerfScript } from '../src/kernel/perf-script.js';
 
 const CAPTURE = new URL('../../test/fixtures/kernel/perf-script-doexec-2procs.txt.gz', import.meta.url);
 const samples = parsePerfScript(gunzipSync(readFileSync(CAPTURE)).toString('utf8'));
+const events = (name: string) => parsePerfScript(readFileSync(new URL(`../../test/fixtures/kernel/${name}`, import.meta.url), 'utf8'));
 
 test('the recorded contention: caller, type, count and wait', () => {
   const c = lockContentions(samples);
@@ -36,4 +39,18 @@ test('a begin with no end is counted as still waiting, not as a wait', () => {
   const c = lockContentions(cut);
   assert.deepEqual(c.locks, []);
   assert.equal(c.unpaired, 1);
+});
+
+test('the percpu mutex spinning on its owner is a mutex wait in pcpu_alloc_noprof, the lab\'s pcpu_alloc_mutex', () => {
+  const a = lockContentions(events('lock-events-doexec-2procs-a.txt'));
+  assert.deepEqual(a.locks.map((l) => [l.caller, l.type, l.contended, l.totalWaitNs, l.labClass]), [
+    ['begin_new_exec', 'rwsem:W', 1, 1_201_474, null],
+    ['__mmap_region', 'rwsem:W', 1, 38_192, 'mapping->i_mmap_rwsem'],
+    ['pcpu_alloc_noprof', 'mutex', 1, 36_109, 'pcpu_alloc_mutex'],
+  ]);
+  const b = lockContentions(events('lock-events-doexec-2procs-b.txt'));
+  assert.deepEqual(b.locks, [{
+    name: 'pcpu_alloc_noprof', caller: 'pcpu_alloc_noprof', type: 'mutex', contended: 2, totalWaitNs: 8_997 + 7_895, maxWaitNs: 8_997, labClass: 'pcpu_alloc_mutex',
+  }]);
+  assert.equal(a.unpaired + b.unpaired, 0);
 });

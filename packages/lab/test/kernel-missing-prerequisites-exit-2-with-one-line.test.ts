@@ -5,17 +5,19 @@
 // one error form (checked with $CC pointing nowhere and an empty cache).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MissingPrerequisite } from '../src/cli/errors.js';
 import { kernelMain } from '../src/cli/kernel.js';
 import { findCompiler, realProbe, type HostProbe } from '../src/kernel/prerequisites.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/percpu-lab.js', import.meta.url));
-process.env['XDG_CACHE_HOME'] = mkdtempSync(join(tmpdir(), 'percpu-lab-prereq-'));
+const cache = mkdtempSync(join(tmpdir(), 'percpu-lab-prereq-'));
+process.env['XDG_CACHE_HOME'] = cache;
+after(() => rmSync(cache, { recursive: true, force: true }));
 const ARGS = ['--procs', '1', '--seconds', '0.1', '--perf'];
 
 function without(over: Partial<HostProbe>): HostProbe {
@@ -50,7 +52,7 @@ test('not root with perf_event_paranoid 2 says how to allow tracing', { skip: no
 
 test('the CLI prints it as `percpu-lab kernel: …` and exits 2', () => {
   const r = spawnSync(process.execPath, [BIN, 'kernel', '--procs', '1'], {
-    encoding: 'utf8', env: { ...process.env, CC: '/nonexistent/cc', XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'percpu-lab-prereq-cli-')) },
+    encoding: 'utf8', env: { ...process.env, CC: '/nonexistent/cc', XDG_CACHE_HOME: join(cache, 'empty') },
   });
   assert.equal(r.status, 2);
   assert.equal(r.stdout, '');

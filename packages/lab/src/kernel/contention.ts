@@ -33,17 +33,26 @@ export interface Contentions {
   unpaired: number;
 }
 
-/** perf's names for the tracepoint's flags (tools/perf/builtin-lock.c). */
+/**
+ * perf's names for the tracepoint's flags (lock_type_table in
+ * tools/perf/builtin-lock.c); the tracepoint prints them in the order SPIN,
+ * READ, WRITE, RT, PERCPU, MUTEX. A mutex's optimistic spinning on its
+ * owner is SPIN|MUTEX, which perf counts as a mutex wait like the sleep.
+ */
 const TYPES: Record<string, string> = {
+  '': 'semaphore',
   SPIN: 'spinlock',
   'SPIN|READ': 'rwlock:R',
   'SPIN|WRITE': 'rwlock:W',
   READ: 'rwsem:R',
   WRITE: 'rwsem:W',
-  RT: 'rtmutex',
+  RT: 'rt-mutex',
+  'RT|READ': 'rwlock-rt:R',
+  'RT|WRITE': 'rwlock-rt:W',
   'PERCPU|READ': 'pcpu-sem:R',
   'PERCPU|WRITE': 'pcpu-sem:W',
   MUTEX: 'mutex',
+  'SPIN|MUTEX': 'mutex',
 };
 
 export function lockType(flags: string): string {
@@ -91,7 +100,7 @@ export interface ContentionContext {
   lockText?: LockText | null;
 }
 
-const BEGIN = /^0x([0-9a-f]+)\s+\(flags=([A-Z|_]+)\)/;
+const BEGIN = /^0x([0-9a-f]+)\s+\(flags=([A-Z|_]*)\)/;
 
 export function lockContentions(samples: readonly PerfSample[], ctx: ContentionContext = {}): Contentions {
   const pending = new Map<number, { name: string; caller: string; type: string; t: number }>();
