@@ -4,6 +4,9 @@
 // report.txt as the sweep does), check's markdown, locks, replay, and the
 // --help of every command. Runs are small (a few dozen operations per CPU).
 //
+// `kernel` runs real processes on the host, so its text is checked on a
+// fixed record (fixtures/kernel-report.ts).
+//
 // One layout is wider on purpose: the /proc/lock_stat table, whose 221
 // columns are the kernel's (lockdep_proc.c) so that scripts written for the
 // real file read ours; its rule, header and class rows are the only lines
@@ -14,7 +17,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../src/cli/main.js';
+import { kernelReportLines } from '../src/kernel/report.js';
 import { lockStatLines } from '../src/report/lock-stat.js';
+import { fixedKernelReport } from './fixtures/kernel-report.js';
 import { percpuLabAsync, type CliRun } from './fixtures/run-helpers.js';
 import { tempDir } from './fixtures/sweep-helpers.js';
 
@@ -113,4 +118,8 @@ test('replay of a captured trace fits', async () => {
   ], 120_000));
   assert.match(r.stdout, /sizes: /);
   assertFits('replay', r.stdout);
+});
+
+test('kernel tables of a fixed record fit', () => {
+  assertFits('kernel', kernelReportLines(fixedKernelReport()).join('\n'));
 });

@@ -18,3 +18,9 @@ export class RunFailed extends CliError {
   override name = 'RunFailed';
   override readonly exitCode = 1;
 }
+
+/** Something the command needs from the host is missing (a compiler, perf, the right to trace): exit 2. */
+export class MissingPrerequisite extends CliError {
+  override name = 'MissingPrerequisite';
+  override readonly exitCode = 2;
+}

@@ -23,6 +23,7 @@ import { checkCommand } from './check.js';
 import { baselineCommand } from './baseline.js';
 import { calibrateCommand } from './calibrate.js';
 import { validateCommand } from './validate.js';
+import { kernelCommand } from './kernel.js';
 import { replayCommand } from '@percpu-lab/percpu';
 import { toolVersion } from '../results/host.js';
 
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
   baselineCommand,
   calibrateCommand,
   validateCommand,
+  kernelCommand,
   { name: 'replay', summary: 'replay a kernel percpu trace on the allocator model and compare every placement', run: replayCommand },
 ];
 
