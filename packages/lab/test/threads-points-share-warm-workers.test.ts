@@ -3,14 +3,13 @@
 // code V8 compiled stays warm, while each point boots its own kernel (the
 // machine's pool test proves each run's CPUs attach to that run's kernel;
 // here every point's post-run checks pass). The first point on new workers
-// is run THROWAWAY_RUNS times before it is measured: no point is measured on
-// workers that have seen fewer kernels. A point that crashes a CPU throws the workers away; the
+// is a warm-up, run again: no point is measured on workers that have seen
+// only one kernel. A point that crashes a CPU throws the workers away; the
 // next point starts on fresh ones and completes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResultPoint } from '../src/results/schema.js';
 import { runInput } from './fixtures/run-helpers.js';
-import { THROWAWAY_RUNS } from '../src/engine/threads/index.js';
 
 const SMALL = { workload: 'doexec', ops: 1500, warmup: 200, workNs: 0 };
 
@@ -30,7 +29,7 @@ test('points of a run and of the next run share warm workers, each on a fresh ke
     for (const [name, c] of Object.entries(p.checks)) assert.equal(c.status, 'passed', `${p.strategy}@${p.cpus} ${name}: ${c.detail}`);
   }
   const warm = points.map((p) => Number(p.engineInfo.workerWarmPoints));
-  assert.deepEqual(warm, [0, 1, 2, 3, 4].map((i) => THROWAWAY_RUNS + i), 'each point ran on workers that had run every point before it, and the throwaway runs first');
+  assert.deepEqual(warm, [1, 2, 3, 4, 5], 'each point ran on workers that had run every point before it, and a warm-up run first');
   assert.equal(new Set(points.map((p) => p.engineInfo.workerGeneration)).size, 1, 'one set of workers throughout');
 });
 
@@ -43,7 +42,7 @@ test('a point that crashes a CPU leaves the next point fresh workers, and it com
   const p = after.result.points[0]!;
   const old = before.result.points[0]!;
   assert.equal(p.status, 'complete', p.failure?.message);
-  assert.equal(p.engineInfo.workerWarmPoints, THROWAWAY_RUNS, 'workers started for it, warmed up by the throwaway runs');
+  assert.equal(p.engineInfo.workerWarmPoints, 1, 'workers started for it, warmed up by one throwaway run');
   assert.ok(Number(p.engineInfo.workerGeneration) > Number(old.engineInfo.workerGeneration), 'a new set of workers');
   for (const t of threadsOf(p)) assert.ok(!threadsOf(old).includes(t), `worker ${t} is not one of the crashed run's`);
 });

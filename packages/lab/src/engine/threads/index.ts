@@ -11,14 +11,12 @@
 // A crash, deadlock or watchdog timeout resolves to a partial point
 // carrying the pool's diagnosis; it is never reported as complete.
 //
-// The first point on a new set of workers is run three times and its first
-// two runs thrown away (THROWAWAY_RUNS): workers that have seen only one
-// kernel run code V8 compiled against that kernel, and on the 2-core build
-// host a quarter of such first points read 6–13 % faster than every later
-// point on the same workers; workers that have seen two kernels still
-// re-optimise during the third (its warm-up runs twice as long), and with
-// one throwaway run the first measured point read 4–13 % slower than the
-// rest in every try on a quiet host (README: threads-engine figures).
+// The first point on a new set of workers is run twice and its first run
+// thrown away: workers that have seen only one kernel run code V8 compiled
+// against that kernel, and on the 2-core build host a quarter of such
+// first points read 6–13 % faster than every later point on the same
+// workers (README: threads-engine figures). Once the workers have run a
+// second kernel, every measured point runs the same code.
 import { atomicsLockOps, oversubscription, PoolError, RealCpu, spinCalibration } from '@percpu-lab/machine';
 import { attachPoint, bootPoint } from '../../boot.js';
 import { bootSnapshot, collectPoint } from '../../metrics/collect.js';
@@ -34,16 +32,10 @@ import { threadsPool } from './pool.js';
 
 const JOB_MODULE = new URL('./job.js', import.meta.url).href;
 
-/**
- * Runs of a point thrown away on new workers before one is measured: no
- * point is measured on workers that have seen fewer kernels than this.
- */
-export const THROWAWAY_RUNS = 2;
-
 async function runPoint(spec: PointSpec): Promise<RawPoint> {
-  let p = await measurePoint(spec);
-  while (p.status === 'complete' && Number(p.engineInfo.workerWarmPoints) < THROWAWAY_RUNS) p = await measurePoint(spec);
-  return p;
+  const first = await measurePoint(spec);
+  const cold = first.engineInfo.workerWarmPoints === 0 && first.status === 'complete';
+  return cold ? measurePoint(spec) : first;
 }
 
 async function measurePoint(spec: PointSpec): Promise<RawPoint> {
